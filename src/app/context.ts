@@ -1,0 +1,65 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Action } from '../core/access/policy.ts';
+import { Policy } from '../core/access/policy.ts';
+import { AuditChain, type AuditRecord, type Sha256Hex } from '../core/audit/audit-event.ts';
+import type { Actor } from '../core/directory/organization.ts';
+import { Failure } from '../core/errors.ts';
+import type { Repositories, Store } from '../store/unit-of-work.ts';
+
+/** What every use case gets: the store, and the clock and ids that the core never reads itself. */
+export interface AppContext {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly sha256: Sha256Hex;
+}
+
+export const sha256Hex: Sha256Hex = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function createContext(store: Store, overrides: Partial<Omit<AppContext, 'store'>> = {}): AppContext {
+  return {
+    store,
+    now: overrides.now ?? (() => new Date()),
+    newId: overrides.newId ?? randomUUID,
+    sha256: overrides.sha256 ?? sha256Hex,
+  };
+}
+
+export function timestamp(context: AppContext): string {
+  return context.now().toISOString();
+}
+
+/** The system actor: writes made by `purl` on the operator's machine (migrations, demo, user add). */
+export const systemActor: Actor = {
+  userId: 'system',
+  email: 'system@purl.local',
+  role: 'admin',
+  organizationId: 'system',
+  organizationCode: 'SYSTEM',
+};
+
+/** Refuses the action unless the policy table allows it to the actor's role. */
+export function authorize(actor: Actor, action: Action): void {
+  if (actor !== systemActor && !Policy.allows(actor.role, action)) {
+    throw new Failure('FORBIDDEN', `The role '${actor.role}' may not perform '${action}'.`);
+  }
+}
+
+/** Appends the audit event of a write, inside the write's own transaction. */
+export async function audit(
+  context: AppContext,
+  repositories: Repositories,
+  actor: Actor,
+  record: AuditRecord,
+): Promise<void> {
+  await repositories.audit.append({
+    occurredAt: timestamp(context),
+    actorUserId: actor.userId,
+    actorOrganization: actor.organizationCode,
+    action: record.action,
+    objectType: record.objectType,
+    objectId: record.objectId,
+    beforeDigest: AuditChain.digest(record.before, context.sha256),
+    afterDigest: AuditChain.digest(record.after, context.sha256),
+  });
+}

@@ -1,0 +1,178 @@
+import { Command, Option } from 'commander';
+import { demoData } from '../../demo/demo-data.ts';
+import { systemActor } from '../app/context.ts';
+import { addOrganization, addUser } from '../app/directory.ts';
+import { loadDemo } from '../app/load-demo.ts';
+import { organizationKinds, Roles, roles } from '../core/access/roles.ts';
+import { Failure } from '../core/errors.ts';
+import { serve } from '../server/main.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { openContext, readEnvironment } from './environment.ts';
+import { bold, dim, readStdin, reportError, say } from './output.ts';
+
+const program = new Command('purl')
+  .description(
+    'PURL Desk: the coordination and transparency ledger of the Prioritised Ukraine Requirements List.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Configuration (environment):
+  PURL_DATABASE_URL  postgres://user:pass@host/db, or sqlite:PATH (default sqlite:./data/purl.db)
+  PURL_HOST          address to listen on (default 127.0.0.1)
+  PURL_PORT          port to listen on (default 8080)
+
+Exit codes: 0 success, 1 unexpected error, 2 usage error, 3-8 by error code (docs/errors.md).`,
+  );
+
+/** Runs a command body, printing a failure with its code and setting the exit code. */
+function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
+
+program
+  .command('serve')
+  .description('Serve the web app and the API; migrates an empty database first.')
+  .option('--demo', 'load the demo data set when the database is empty (what npm start does)')
+  .option('--port <port>', 'port to listen on (overrides PURL_PORT)')
+  .option('--host <host>', 'address to listen on (overrides PURL_HOST)')
+  .addOption(
+    new Option('--log-level <level>', 'log level')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug'])
+      .default('info'),
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ purl serve --demo\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl serve --port 9000',
+  )
+  .action(
+    run(async (options: { demo?: boolean; port?: string; host?: string; logLevel: string }) => {
+      const environment = readEnvironment();
+      const context = await openContext(environment.databaseUrl, { migrate: true });
+      if (options.demo) {
+        const outcome = await loadDemo(context, demoData, { onlyIfEmpty: true });
+        if (outcome.loaded) {
+          say(bold('Demo data loaded. Log in with these accounts (passwords are shown this once):'));
+          for (const account of outcome.accounts)
+            say(`  ${account.role.padEnd(12)} ${account.email.padEnd(34)} ${account.password}`);
+        }
+      }
+      const port = options.port ? Number.parseInt(options.port, 10) : environment.port;
+      const host = options.host ?? environment.host;
+      await serve({ context, host, port, logLevel: options.logLevel });
+      say(
+        `${bold('PURL Desk')} is serving on http://${host}:${port}/  ${dim(`(API reference: http://${host}:${port}/api/docs)`)}`,
+      );
+    }),
+  );
+
+program
+  .command('migrate')
+  .description('Apply every pending database migration, then exit.')
+  .addHelpText('after', '\nExample:\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl migrate')
+  .action(
+    run(async () => {
+      const { databaseUrl } = readEnvironment();
+      const context = await openContext(databaseUrl, { migrate: false });
+      const outcome = await migrateToLatest(context.store.db);
+      say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'the database is up to date');
+      await context.store.close();
+    }),
+  );
+
+const org = program.command('org').description('Manage organisations.');
+org
+  .command('add')
+  .description('Add an organisation.')
+  .requiredOption('--code <CODE>', 'short code, e.g. GBR, NATO, UKR, USA')
+  .requiredOption('--name <NAME>', 'full name')
+  .addOption(
+    new Option('--kind <kind>', 'what the organisation does in PURL')
+      .choices(organizationKinds)
+      .makeOptionMandatory(),
+  )
+  .addHelpText('after', '\nExample:\n  $ purl org add --code GBR --name "United Kingdom" --kind donor')
+  .action(
+    run(async (options: { code: string; name: string; kind: (typeof organizationKinds)[number] }) => {
+      const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+      const organization = await addOrganization(context, systemActor, options);
+      say(`added organisation ${organization.code} (${organization.kind}) ${dim(organization.id)}`);
+      await context.store.close();
+    }),
+  );
+
+const user = program.command('user').description('Manage users.');
+user
+  .command('add')
+  .description('Add a user with one role; the password is read from standard input.')
+  .requiredOption('--email <E>', 'login email')
+  .requiredOption('--org <CODE>', 'organisation code')
+  .addOption(
+    new Option('--role <ROLE>', 'the role; it must fit the organisation kind')
+      .choices(roles)
+      .makeOptionMandatory(),
+  )
+  .option('--name <NAME>', 'display name')
+  .option('--password-stdin', 'read the password from standard input (required: never on the command line)')
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ printf %s "$PASSWORD" | purl user add --email ana@mod.gov.ua --org UKR --role recipient --password-stdin',
+  )
+  .action(
+    run(
+      async (options: {
+        email: string;
+        org: string;
+        role: (typeof roles)[number];
+        name?: string;
+        passwordStdin?: boolean;
+      }) => {
+        if (!options.passwordStdin)
+          throw new Failure('VALIDATION_FAILED', 'Pass --password-stdin and pipe the password in.');
+        if (!Roles.isRole(options.role))
+          throw new Failure('VALIDATION_FAILED', `unknown role '${options.role}'`);
+        const password = await readStdin();
+        const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+        const added = await addUser(context, systemActor, {
+          email: options.email,
+          organizationCode: options.org,
+          role: options.role,
+          password,
+          ...(options.name ? { displayName: options.name } : {}),
+        });
+        say(`added user ${added.email} (${added.role} of ${added.organizationCode}) ${dim(added.id)}`);
+        await context.store.close();
+      },
+    ),
+  );
+
+const demo = program.command('demo').description('The demo data set.');
+demo
+  .command('load')
+  .description(
+    'Load the demo data set (organisations, users, taxonomy, requirements) into an empty database.',
+  )
+  .addHelpText(
+    'after',
+    "\nThe users' passwords are generated and printed once.\nExample:\n  $ PURL_DATABASE_URL=sqlite:./data/demo.db purl demo load",
+  )
+  .action(
+    run(async () => {
+      const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+      const outcome = await loadDemo(context, demoData, { onlyIfEmpty: false });
+      say(bold('Demo data loaded. Accounts (passwords are shown this once):'));
+      for (const account of outcome.accounts)
+        say(`  ${account.role.padEnd(12)} ${account.email.padEnd(34)} ${account.password}`);
+      await context.store.close();
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,3 @@
+export * from './common.schema.ts';
+export * from './requirement.schema.ts';
+export * from './session.schema.ts';

@@ -1,0 +1,52 @@
+import type { Principal, Role } from './roles.ts';
+
+/**
+ * The one policy table: which principal may perform which action. Every HTTP route and CLI
+ * command names one of these actions, and nothing else decides who may do what.
+ * The relation of the caller to an object (own organisation, funds this package) is decided
+ * per object by the use case that loads it; this table decides the action.
+ */
+const allUsers: readonly Role[] = ['recipient', 'coordinator', 'supplier', 'donor', 'auditor', 'admin'];
+const requirementReaders: readonly Role[] = ['recipient', 'coordinator', 'supplier', 'auditor'];
+
+export const policyTable = {
+  'health.read': ['public', ...allUsers],
+  'web.read': ['public', ...allUsers],
+  'api-docs.read': ['public', ...allUsers],
+  'session.create': ['public', ...allUsers],
+  'session.delete': allUsers,
+  'me.read': allUsers,
+  'organization.list': ['admin'],
+  'organization.create': ['admin'],
+  'user.list': ['admin'],
+  'user.create': ['admin'],
+  'category.list': allUsers,
+  'category.create': ['coordinator'],
+  'requirement.list': requirementReaders,
+  'requirement.read': requirementReaders,
+  'requirement.create': ['recipient', 'coordinator'],
+  'requirement.edit': ['recipient', 'coordinator'],
+  /** The route of every transition; the use case then checks the transition's own action below. */
+  'requirement.transition': ['recipient', 'coordinator'],
+  'requirement.submit': ['recipient'],
+  'requirement.withdraw': ['recipient'],
+  'requirement.validate': ['coordinator'],
+  'requirement.reject': ['coordinator'],
+  'priority-list.read': requirementReaders,
+  'priority-list.reorder': ['recipient', 'coordinator'],
+  'priority-list.approve': ['coordinator'],
+  'audit.read': ['auditor', 'admin'],
+} as const satisfies Record<string, readonly Principal[]>;
+
+export type Action = keyof typeof policyTable;
+
+export const actions = Object.keys(policyTable) as Action[];
+
+export const Policy = {
+  allows(principal: Principal, action: Action): boolean {
+    return (policyTable[action] as readonly Principal[]).includes(principal);
+  },
+  isAction(value: string): value is Action {
+    return Object.hasOwn(policyTable, value);
+  },
+} as const;

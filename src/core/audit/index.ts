@@ -1,0 +1,2 @@
+export { AuditChain, type AuditEvent, type AuditRecord, genesisHash, type Sha256Hex } from './audit-event.ts';
+export { canonicalJson } from './canonical-json.ts';

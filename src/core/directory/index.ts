@@ -1,0 +1,1 @@
+export { type Actor, Emails, type Organization, organizationCodePattern, type User } from './organization.ts';

@@ -1,0 +1,2 @@
+export { Currency, type CurrencyCode } from './currency.ts';
+export { Money } from './money.ts';

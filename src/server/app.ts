@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppContext } from '../app/context.ts';
+import { Failure, InvariantViolation } from '../core/errors.ts';
+import { Limits } from '../core/limits.ts';
+import { problemOf } from './http-errors.ts';
+import { accessPlugin } from './plugins/access.ts';
+import { directoryRoutes } from './routes/directory.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { requirementRoutes } from './routes/requirement.routes.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { fieldErrors, validatorCompiler } from './validation.ts';
+
+export interface AppOptions {
+  readonly context: AppContext;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** The built web app (vite build output); served at / when present. */
+  readonly webRoot?: string;
+  /** Set the Secure flag on cookies (behind HTTPS). */
+  readonly secureCookies?: boolean;
+  /** Called after a broken invariant was answered with 500; main.ts stops the process. */
+  readonly onInvariantViolation?: (error: InvariantViolation) => void;
+}
+
+const version = '0.1.0';
+
+/** Builds the HTTP application without listening: tests use `inject()`, main.ts listens. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: Limits.bodyLimitBytes,
+    requestTimeout: Limits.requestTimeoutMs,
+    genReqId: () => options.context.newId(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  await app.register(cookie);
+  app.addHook('onRoute', (route) => {
+    // Routes that plugins register (the API reference, the web app's files) are public reading;
+    // every route of the API itself must name its action, or the access plugin refuses to start.
+    if (route.config?.action) return;
+    if (route.url.startsWith('/api/docs'))
+      route.config = { ...(route.config ?? {}), action: 'api-docs.read' };
+    else if (
+      !route.url.startsWith('/api/') &&
+      !route.url.startsWith('/healthz') &&
+      !route.url.startsWith('/readyz')
+    ) {
+      route.config = { ...(route.config ?? {}), action: 'web.read' };
+    }
+  });
+  await app.register(accessPlugin, { context: options.context });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PURL Desk API',
+        version,
+        description:
+          'The ledger behind the Prioritised Ukraine Requirements List. Money is `{ amount, currency }` with a decimal string; errors are application/problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'purl_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let problem: ReturnType<typeof problemOf>;
+    if ((error as unknown) instanceof Failure) {
+      const failure = error as unknown as Failure;
+      problem = problemOf(failure.code, failure.detail, failure.errors);
+    } else if ('validation' in error && error.validation) {
+      problem = problemOf(
+        'VALIDATION_FAILED',
+        'The request does not match the contract.',
+        fieldErrors(error.validation as never, error.validationContext),
+      );
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      problem = problemOf('UNSUPPORTED_MEDIA_TYPE', 'Send application/json.');
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      problem = problemOf('BODY_TOO_LARGE', `The body limit is ${Limits.bodyLimitBytes} bytes.`);
+    } else if (error.statusCode === 400 || error.code?.startsWith('FST_ERR_CTP')) {
+      problem = problemOf('MALFORMED_REQUEST', 'The body is not valid JSON.');
+    } else if (error.statusCode === 429) {
+      problem = problemOf('RATE_LIMITED');
+    } else {
+      request.log.error({ err: error }, 'unexpected error');
+      problem = problemOf('INTERNAL');
+      if ((error as unknown) instanceof InvariantViolation) {
+        reply.raw.once('finish', () =>
+          options.onInvariantViolation?.(error as unknown as InvariantViolation),
+        );
+      }
+    }
+    return reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (options.webRoot && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .type('application/problem+json')
+      .send(problemOf('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  await app.register(async (api) => {
+    const router = api.withTypeProvider<TypeBoxTypeProvider>();
+    healthRoutes(router, options.context);
+    sessionRoutes(router, options.context, { secureCookies: options.secureCookies ?? false });
+    directoryRoutes(router, options.context);
+    requirementRoutes(router, options.context);
+    router.get(
+      '/api/v1/openapi.json',
+      { config: { action: 'api-docs.read' }, schema: { hide: true } },
+      async () => app.swagger(),
+    );
+  });
+
+  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
+  }
+
+  return app;
+}

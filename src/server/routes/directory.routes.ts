@@ -1,0 +1,85 @@
+import type { AppContext } from '../../app/context.ts';
+import { addOrganization, addUser, listOrganizations, listUsers } from '../../app/directory.ts';
+import {
+  NewOrganizationSchema,
+  NewUserSchema,
+  OrganizationSchema,
+  PageQuerySchema,
+  PageSchema,
+  ProblemSchema,
+  UserSchema,
+} from '../../contract/index.ts';
+import { actorOf } from '../plugins/access.ts';
+import { present } from '../presenters.ts';
+import { pageOf, type Router } from './route-helpers.ts';
+
+export function directoryRoutes(app: Router, context: AppContext): void {
+  app.get(
+    '/api/v1/organizations',
+    {
+      config: { action: 'organization.list' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Organisations',
+        querystring: PageQuerySchema,
+        response: { 200: PageSchema(OrganizationSchema) },
+      },
+    },
+    async (request) => {
+      const page = await listOrganizations(context, actorOf(request), pageOf(request.query));
+      return { items: page.items.map(present.organization), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/v1/organizations',
+    {
+      config: { action: 'organization.create' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Add an organisation',
+        body: NewOrganizationSchema,
+        response: { 201: OrganizationSchema, 409: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const organization = await addOrganization(context, actorOf(request), request.body);
+      return reply.code(201).send(present.organization(organization));
+    },
+  );
+
+  app.get(
+    '/api/v1/users',
+    {
+      config: { action: 'user.list' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Users',
+        querystring: PageQuerySchema,
+        response: { 200: PageSchema(UserSchema) },
+      },
+    },
+    async (request) => {
+      const page = await listUsers(context, actorOf(request), pageOf(request.query));
+      return { items: page.items.map(present.user), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/v1/users',
+    {
+      config: { action: 'user.create' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Add a user with one role; the role follows the organisation kind',
+        body: NewUserSchema,
+        response: { 201: UserSchema, 409: ProblemSchema, 422: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { organization, ...rest } = request.body;
+      const user = await addUser(context, actorOf(request), { ...rest, organizationCode: organization });
+      return reply.code(201).send(present.user(user));
+    },
+  );
+}

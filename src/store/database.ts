@@ -1,0 +1,111 @@
+/**
+ * The tables, as Kysely sees them. Integer columns read back as bigint on SQLite (safe integers
+ * on) and as number (int4) or bigint (int8) on PostgreSQL: repositories convert them in
+ * `columns.ts`, the one place that knows.
+ */
+type Integer = number | bigint;
+type Bigint = bigint;
+
+export interface OrganizationTable {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  created_at: string;
+}
+
+export interface AppUserTable {
+  id: string;
+  email: string;
+  display_name: string;
+  organization_id: string;
+  role: string;
+  password_hash: string;
+  disabled: Integer;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface CategoryTable {
+  code: string;
+  name: string;
+  created_at: string;
+}
+
+export interface RequirementTable {
+  id: string;
+  ref: string;
+  title: string;
+  category_code: string;
+  quantity: Integer;
+  unit: string;
+  unit_cost_minor: Bigint;
+  unit_cost_currency: string;
+  rank: Integer | null;
+  status: string;
+  visibility: string;
+  notes: string;
+  version: Integer;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PriorityListVersionTable {
+  version: Integer;
+  created_at: string;
+  created_by: string | null;
+  reason: string;
+  approved_at: string | null;
+  approved_by: string | null;
+}
+
+export interface PriorityListEntryTable {
+  version: Integer;
+  requirement_id: string;
+  rank: Integer;
+}
+
+export interface SequenceTable {
+  name: string;
+  value: Integer;
+}
+
+export interface AuditEventTable {
+  seq: Integer;
+  occurred_at: string;
+  actor_user_id: string | null;
+  actor_organization: string | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  before_digest: string | null;
+  after_digest: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: Integer;
+  seq: Integer;
+  hash: string;
+}
+
+export interface Database {
+  organization: OrganizationTable;
+  app_user: AppUserTable;
+  session: SessionTable;
+  category: CategoryTable;
+  requirement: RequirementTable;
+  priority_list_version: PriorityListVersionTable;
+  priority_list_entry: PriorityListEntryTable;
+  sequence: SequenceTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+}

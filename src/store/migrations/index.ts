@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-26-0001-initial.ts';
+
+/** Every migration, in order. Names are frozen: they are the keys recorded in the database. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '2026-11-26-0001-initial': initial,
+};

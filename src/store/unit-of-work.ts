@@ -1,0 +1,60 @@
+import { type Kysely, sql } from 'kysely';
+import type { Sha256Hex } from '../core/audit/audit-event.ts';
+import { AuditRepository } from './audit.repository.ts';
+import { CategoryRepository } from './category.repository.ts';
+import type { Database } from './database.ts';
+import type { DialectName } from './dialect/connect.ts';
+import { OrganizationRepository } from './organization.repository.ts';
+import { PriorityListRepository } from './priority-list.repository.ts';
+import { RequirementRepository } from './requirement.repository.ts';
+import { SequenceRepository } from './sequence.repository.ts';
+import { SessionRepository } from './session.repository.ts';
+import { UserRepository } from './user.repository.ts';
+
+/** Every repository, bound to one connection or one transaction. */
+export class Repositories {
+  readonly organizations: OrganizationRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly categories: CategoryRepository;
+  readonly requirements: RequirementRepository;
+  readonly priorityList: PriorityListRepository;
+  readonly sequences: SequenceRepository;
+  readonly audit: AuditRepository;
+
+  constructor(db: Kysely<Database>, sha256: Sha256Hex) {
+    this.organizations = new OrganizationRepository(db);
+    this.users = new UserRepository(db);
+    this.sessions = new SessionRepository(db);
+    this.categories = new CategoryRepository(db);
+    this.requirements = new RequirementRepository(db);
+    this.priorityList = new PriorityListRepository(db);
+    this.sequences = new SequenceRepository(db);
+    this.audit = new AuditRepository(db, sha256);
+  }
+}
+
+/** One transaction per use case: the write, its ledger entries and its audit event commit together. */
+export class Store {
+  readonly read: Repositories;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+    private readonly sha256: Sha256Hex,
+  ) {
+    this.read = new Repositories(db, sha256);
+  }
+
+  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Repositories(trx, this.sha256)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
