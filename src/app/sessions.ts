@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Actor } from '../core/directory/organization.ts';
 import { Emails } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
@@ -6,18 +6,15 @@ import { Limits } from '../core/limits.ts';
 import type { UserWithOrganization } from '../store/user.repository.ts';
 import { type AppContext, audit, timestamp } from './context.ts';
 import { decoyPasswordHash, Passwords } from './passwords.ts';
+import { issueSecret, saltedHash, secretMatches, splitPresented } from './secrets.ts';
 
 export interface SessionGrant {
-  /** The cookie value: shown to the client once, stored only as its hash. */
+  /** The cookie value: shown to the client once, stored only as a salted hash. */
   readonly sessionToken: string;
   readonly csrfToken: string;
   readonly expiresAt: string;
   readonly actor: Actor;
   readonly user: UserWithOrganization;
-}
-
-function newToken(): string {
-  return randomBytes(32).toString('base64url');
 }
 
 export function actorOf(user: UserWithOrganization): Actor {
@@ -39,17 +36,19 @@ export async function logIn(context: AppContext, email: string, password: string
   const credentials = await context.store.read.users.credentialsByEmail(Emails.normalize(email));
   const valid = await Passwords.verify(password, credentials?.passwordHash ?? decoyPasswordHash);
   if (!credentials || !valid || credentials.user.disabled) throw new Failure('INVALID_CREDENTIALS');
-  const sessionToken = newToken();
-  const csrfToken = newToken();
+  const session = issueSecret(context.newId(), context.sha256);
+  const csrfToken = randomBytes(32).toString('base64url');
   const now = context.now();
   const expiresAt = new Date(now.getTime() + Limits.sessionLifetimeSeconds * 1000).toISOString();
   const actor = actorOf(credentials.user);
   await context.store.transaction(async (repositories) => {
     await repositories.sessions.deleteExpired(now.toISOString());
     await repositories.sessions.insert({
-      idHash: context.sha256(sessionToken),
+      id: session.id,
       userId: credentials.user.id,
-      csrfHash: context.sha256(csrfToken),
+      salt: session.salt,
+      secretHash: session.secretHash,
+      csrfHash: saltedHash(context.sha256, session.salt, csrfToken),
       createdAt: now.toISOString(),
       expiresAt,
     });
@@ -58,45 +57,47 @@ export async function logIn(context: AppContext, email: string, password: string
       objectType: 'user',
       objectId: credentials.user.id,
       before: null,
-      after: { expiresAt },
+      after: { session: session.id, expiresAt },
     });
   });
-  return { sessionToken, csrfToken, expiresAt, actor, user: credentials.user };
+  return { sessionToken: session.presented, csrfToken, expiresAt, actor, user: credentials.user };
 }
 
 export interface ResolvedSession {
+  readonly id: string;
   readonly actor: Actor;
-  readonly csrfHash: string;
+  /** Checks the x-csrf-token header of a state-changing request, in constant time. */
+  readonly csrfMatches: (presented: string | undefined) => boolean;
 }
 
-/** The actor behind a session cookie, or undefined when it is unknown, expired or disabled. */
+/** The actor behind a session cookie, or undefined when it is malformed, unknown, expired or disabled. */
 export async function resolveSession(
   context: AppContext,
-  sessionToken: string,
+  cookie: string,
 ): Promise<ResolvedSession | undefined> {
-  const session = await context.store.read.sessions.findByIdHash(context.sha256(sessionToken));
+  const parts = splitPresented(cookie);
+  if (!parts) return undefined;
+  const session = await context.store.read.sessions.findById(parts.id);
   if (!session || session.expiresAt <= timestamp(context)) return undefined;
+  if (!secretMatches(context.sha256, session.salt, parts.secret, session.secretHash)) return undefined;
   const user = await context.store.read.users.findById(session.userId);
   if (!user || user.disabled) return undefined;
-  return { actor: actorOf(user), csrfHash: session.csrfHash };
+  return {
+    id: session.id,
+    actor: actorOf(user),
+    csrfMatches: (presented) =>
+      presented !== undefined && secretMatches(context.sha256, session.salt, presented, session.csrfHash),
+  };
 }
 
-/** Compares the header's CSRF token to the session's, in constant time. */
-export function csrfMatches(context: AppContext, csrfHash: string, presented: string | undefined): boolean {
-  if (!presented) return false;
-  const a = Buffer.from(context.sha256(presented), 'hex');
-  const b = Buffer.from(csrfHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export async function logOut(context: AppContext, actor: Actor, sessionToken: string): Promise<void> {
+export async function logOut(context: AppContext, actor: Actor, sessionId: string): Promise<void> {
   await context.store.transaction(async (repositories) => {
-    await repositories.sessions.delete(context.sha256(sessionToken));
+    await repositories.sessions.delete(sessionId);
     await audit(context, repositories, actor, {
       action: 'session.delete',
       objectType: 'user',
       objectId: actor.userId,
-      before: null,
+      before: { session: sessionId },
       after: null,
     });
   });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { demoData } from '../../demo/demo-data.ts';
+import { verifyAuditChain } from '../app/audit.ts';
 import { systemActor } from '../app/context.ts';
 import { addOrganization, addUser } from '../app/directory.ts';
 import { loadDemo } from '../app/load-demo.ts';
@@ -8,7 +9,7 @@ import { Failure } from '../core/errors.ts';
 import { serve } from '../server/main.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openContext, readEnvironment } from './environment.ts';
-import { bold, dim, readStdin, reportError, say } from './output.ts';
+import { bold, dim, green, readStdin, red, reportError, say } from './output.ts';
 
 const program = new Command('purl')
   .description(
@@ -172,6 +173,30 @@ demo
       for (const account of outcome.accounts)
         say(`  ${account.role.padEnd(12)} ${account.email.padEnd(34)} ${account.password}`);
       await context.store.close();
+    }),
+  );
+
+const auditCommand = program.command('audit').description('The tamper-evident audit chain.');
+auditCommand
+  .command('verify')
+  .description('Recompute the whole audit chain from the database and compare it with the recorded head.')
+  .option('--json', 'print the verdict as JSON')
+  .addHelpText(
+    'after',
+    '\nExits 0 when the chain verifies, 9 when it does not (the first bad sequence number is printed).\nExample:\n  $ purl audit verify',
+  )
+  .action(
+    run(async (options: { json?: boolean }) => {
+      const context = await openContext(readEnvironment().databaseUrl, { migrate: false });
+      const verdict = await verifyAuditChain(context, systemActor);
+      await context.store.close();
+      if (options.json) say(JSON.stringify(verdict));
+      else if (verdict.ok) say(`${green('ok')}: ${verdict.length} events, head ${verdict.head}`);
+      else
+        say(
+          `${red('TAMPERED')}: first bad sequence ${verdict.firstBadSeq} (${verdict.reason}); ${verdict.length} events verified before it`,
+        );
+      if (!verdict.ok) process.exitCode = 9;
     }),
   );
 

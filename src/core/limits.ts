@@ -17,6 +17,8 @@ export const Limits = {
   amountIntegerDigitsMax: 15,
   priorityListLinesMax: 10_000,
   sessionLifetimeSeconds: 8 * 60 * 60,
+  tokenLifetimeDaysDefault: 90,
+  tokenLifetimeDaysMax: 366,
   loginAttemptsPerMinute: 10,
   requestTimeoutMs: 30_000,
 } as const;

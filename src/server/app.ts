@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,10 +13,12 @@ import { Failure, InvariantViolation } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
 import { problemOf } from './http-errors.ts';
 import { accessPlugin } from './plugins/access.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { requirementRoutes } from './routes/requirement.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
+import { tokenRoutes } from './routes/token.routes.ts';
 import { fieldErrors, validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -42,6 +46,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
 
   await app.register(cookie);
+  await app.register(helmet, {
+    // Everything the web app and the API reference load comes from this origin; nothing inline
+    // runs, nothing frames us. Inline styles are allowed for the reference page's widgets.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    ...(options.secureCookies ? {} : { strictTransportSecurity: false }),
+  });
+  await app.register(rateLimit, { global: false });
   app.addHook('onRoute', (route) => {
     // Routes that plugins register (the API reference, the web app's files) are public reading;
     // every route of the API itself must name its action, or the access plugin refuses to start.
@@ -121,8 +146,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const router = api.withTypeProvider<TypeBoxTypeProvider>();
     healthRoutes(router, options.context);
     sessionRoutes(router, options.context, { secureCookies: options.secureCookies ?? false });
+    tokenRoutes(router, options.context);
     directoryRoutes(router, options.context);
     requirementRoutes(router, options.context);
+    auditRoutes(router, options.context);
     router.get(
       '/api/v1/openapi.json',
       { config: { action: 'api-docs.read' }, schema: { hide: true } },

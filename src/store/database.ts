@@ -26,11 +26,24 @@ export interface AppUserTable {
 }
 
 export interface SessionTable {
-  id_hash: string;
+  id: string;
   user_id: string;
+  salt: string;
+  secret_hash: string;
   csrf_hash: string;
   created_at: string;
   expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  salt: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
 }
 
 export interface CategoryTable {
@@ -101,6 +114,7 @@ export interface Database {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
+  api_token: ApiTokenTable;
   category: CategoryTable;
   requirement: RequirementTable;
   priority_list_version: PriorityListVersionTable;

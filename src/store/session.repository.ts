@@ -1,15 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
-export interface StoredSession {
-  readonly idHash: string;
+/** A stored secret: what the database keeps of a session or token (never the secret itself). */
+export interface StoredSecret {
+  readonly id: string;
   readonly userId: string;
-  readonly csrfHash: string;
+  readonly salt: string;
+  readonly secretHash: string;
   readonly createdAt: string;
   readonly expiresAt: string;
 }
 
-/** Sessions are stored by the hash of their token: a database dump gives no usable cookie. */
+export interface StoredSession extends StoredSecret {
+  readonly csrfHash: string;
+}
+
+/** Sessions are stored as salted hashes of their secret: a database dump gives no usable cookie. */
 export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -17,8 +23,10 @@ export class SessionRepository {
     await this.db
       .insertInto('session')
       .values({
-        id_hash: session.idHash,
+        id: session.id,
         user_id: session.userId,
+        salt: session.salt,
+        secret_hash: session.secretHash,
         csrf_hash: session.csrfHash,
         created_at: session.createdAt,
         expires_at: session.expiresAt,
@@ -26,16 +34,14 @@ export class SessionRepository {
       .execute();
   }
 
-  async findByIdHash(idHash: string): Promise<StoredSession | undefined> {
-    const row = await this.db
-      .selectFrom('session')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .executeTakeFirst();
+  async findById(id: string): Promise<StoredSession | undefined> {
+    const row = await this.db.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
     return (
       row && {
-        idHash: row.id_hash,
+        id: row.id,
         userId: row.user_id,
+        salt: row.salt,
+        secretHash: row.secret_hash,
         csrfHash: row.csrf_hash,
         createdAt: row.created_at,
         expiresAt: row.expires_at,
@@ -43,8 +49,8 @@ export class SessionRepository {
     );
   }
 
-  async delete(idHash: string): Promise<void> {
-    await this.db.deleteFrom('session').where('id_hash', '=', idHash).execute();
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('session').where('id', '=', id).execute();
   }
 
   async deleteExpired(now: string): Promise<void> {

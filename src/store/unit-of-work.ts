@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Sha256Hex } from '../core/audit/audit-event.ts';
+import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { CategoryRepository } from './category.repository.ts';
 import type { Database } from './database.ts';
@@ -16,6 +17,7 @@ export class Repositories {
   readonly organizations: OrganizationRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly apiTokens: ApiTokenRepository;
   readonly categories: CategoryRepository;
   readonly requirements: RequirementRepository;
   readonly priorityList: PriorityListRepository;
@@ -26,6 +28,7 @@ export class Repositories {
     this.organizations = new OrganizationRepository(db);
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
+    this.apiTokens = new ApiTokenRepository(db);
     this.categories = new CategoryRepository(db);
     this.requirements = new RequirementRepository(db);
     this.priorityList = new PriorityListRepository(db);

@@ -16,6 +16,9 @@ export const policyTable = {
   'session.create': ['public', ...allUsers],
   'session.delete': allUsers,
   'me.read': allUsers,
+  'token.create': allUsers,
+  'token.list': allUsers,
+  'token.revoke': allUsers,
   'organization.list': ['admin'],
   'organization.create': ['admin'],
   'user.list': ['admin'],
@@ -36,6 +39,8 @@ export const policyTable = {
   'priority-list.reorder': ['recipient', 'coordinator'],
   'priority-list.approve': ['coordinator'],
   'audit.read': ['auditor', 'admin'],
+  'audit.verify': ['auditor', 'admin'],
+  'audit.head.read': ['public', ...allUsers],
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Action = keyof typeof policyTable;

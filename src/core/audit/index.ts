@@ -1,2 +1,3 @@
 export { AuditChain, type AuditEvent, type AuditRecord, genesisHash, type Sha256Hex } from './audit-event.ts';
 export { canonicalJson } from './canonical-json.ts';
+export { type ChainVerdict, ChainVerifier } from './chain-verifier.ts';

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { resolveApiToken } from '../../app/api-tokens.ts';
 import type { AppContext } from '../../app/context.ts';
-import { csrfMatches, resolveSession } from '../../app/sessions.ts';
+import { resolveSession } from '../../app/sessions.ts';
 import { type Action, Policy } from '../../core/access/policy.ts';
 import type { Actor } from '../../core/directory/organization.ts';
 import { Failure } from '../../core/errors.ts';
@@ -15,6 +16,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The id of the cookie session that authenticated the request, if one did. */
+    sessionId: string | null;
   }
 }
 
@@ -22,11 +25,13 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication and authorisation for every route, before its body is even parsed: who is
- * asking (session cookie), whether the policy table lets that principal perform the route's
- * action, and, for cookie sessions, whether a state-changing request carries the CSRF token.
+ * asking (a bearer token, or the session cookie), whether the policy table lets that principal
+ * perform the route's action, and, for cookie sessions, whether a state-changing request carries
+ * the CSRF token. Credentials that are presented but invalid are 401, never silently public.
  */
 async function access(app: FastifyInstance, options: { context: AppContext }): Promise<void> {
   app.decorateRequest('actor', null);
+  app.decorateRequest('sessionId', null);
 
   app.addHook('onRoute', (route) => {
     const action = route.config?.action;
@@ -35,31 +40,43 @@ async function access(app: FastifyInstance, options: { context: AppContext }): P
     }
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     const action = request.routeOptions.config.action;
     if (!action) {
       if (request.is404) return; // the 404 handler: no route, nothing to protect
       throw new Failure('FORBIDDEN', 'This route declares no action.');
     }
-    const token = request.cookies[sessionCookieName];
-    const isLogin = action === 'session.create';
-    if (token && !isLogin) {
-      const session = await resolveSession(options.context, token);
-      if (session) {
-        if (!safeMethods.has(request.method)) {
-          const header = request.headers['x-csrf-token'];
-          if (
-            !csrfMatches(options.context, session.csrfHash, typeof header === 'string' ? header : undefined)
-          ) {
-            throw new Failure('CSRF_TOKEN_INVALID');
-          }
-        }
-        request.actor = session.actor;
+    const authorization = request.headers.authorization;
+    const cookie = request.cookies[sessionCookieName];
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const actor = match?.[1] ? await resolveApiToken(options.context, match[1]) : undefined;
+      if (!actor)
+        throw new Failure('UNAUTHENTICATED', 'The bearer token is malformed, unknown, expired or revoked.');
+      request.actor = actor;
+    }
+    // A stale or malformed cookie makes the caller the public: public pages still load, and a
+    // protected route answers 401 below.
+    const session =
+      !request.actor && cookie && action !== 'session.create'
+        ? await resolveSession(options.context, cookie)
+        : undefined;
+    if (session) {
+      if (!safeMethods.has(request.method)) {
+        const header = request.headers['x-csrf-token'];
+        if (!session.csrfMatches(typeof header === 'string' ? header : undefined))
+          throw new Failure('CSRF_TOKEN_INVALID');
       }
+      request.actor = session.actor;
+      request.sessionId = session.id;
     }
     const principal = request.actor?.role ?? 'public';
     if (!Policy.allows(principal, action)) {
-      throw new Failure(request.actor ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      if (request.actor) throw new Failure('FORBIDDEN');
+      throw new Failure(
+        'UNAUTHENTICATED',
+        cookie ? 'The session is malformed, unknown or expired; log in again.' : undefined,
+      );
     }
   });
 }

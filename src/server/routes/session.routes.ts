@@ -10,7 +10,11 @@ export function sessionRoutes(app: Router, context: AppContext, options: { secur
   app.post(
     '/api/v1/session',
     {
-      config: { action: 'session.create' },
+      config: {
+        action: 'session.create',
+        // Throttles password guessing per client address; see docs/security.md.
+        rateLimit: { max: Limits.loginAttemptsPerMinute, timeWindow: 60_000 },
+      },
       schema: {
         tags: ['session'],
         summary: 'Log in: sets the HttpOnly session cookie and returns the CSRF token',
@@ -46,8 +50,7 @@ export function sessionRoutes(app: Router, context: AppContext, options: { secur
       schema: { tags: ['session'], summary: 'Log out', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      const token = request.cookies[sessionCookieName];
-      if (token) await logOut(context, actorOf(request), token);
+      if (request.sessionId) await logOut(context, actorOf(request), request.sessionId);
       reply.clearCookie(sessionCookieName, { path: '/' });
       return reply.code(204).send(null);
     },

@@ -1,0 +1,90 @@
+import Type from 'typebox';
+import { auditHead, listAuditEvents, verifyAuditChain } from '../../app/audit.ts';
+import type { AppContext } from '../../app/context.ts';
+import { PageSchema } from '../../contract/index.ts';
+import { Limits } from '../../core/limits.ts';
+import { actorOf } from '../plugins/access.ts';
+import { pageOf, type Router } from './route-helpers.ts';
+
+const AuditEventSchema = Type.Object({
+  seq: Type.Integer(),
+  occurredAt: Type.String({ format: 'date-time' }),
+  actorUserId: Type.Union([Type.String(), Type.Null()]),
+  actorOrganization: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  objectType: Type.String(),
+  objectId: Type.String(),
+  beforeDigest: Type.Union([Type.String(), Type.Null()]),
+  afterDigest: Type.Union([Type.String(), Type.Null()]),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+
+const VerdictSchema = Type.Object({
+  ok: Type.Boolean(),
+  length: Type.Integer(),
+  head: Type.String(),
+  firstBadSeq: Type.Optional(Type.Integer()),
+  reason: Type.Optional(Type.String()),
+});
+
+export function auditRoutes(app: Router, context: AppContext): void {
+  app.get(
+    '/api/v1/audit',
+    {
+      config: { action: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit chain, in sequence order',
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: Limits.pageSizeMax, default: Limits.pageSizeDefault }),
+            ),
+            cursor: Type.Optional(Type.String({ maxLength: 512 })),
+            objectType: Type.Optional(Type.String({ maxLength: Limits.codeLengthMax })),
+            objectId: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PageSchema(AuditEventSchema) },
+      },
+    },
+    async (request) => {
+      const { objectType, objectId } = request.query;
+      const page = await listAuditEvents(
+        context,
+        actorOf(request),
+        { ...(objectType ? { objectType } : {}), ...(objectId ? { objectId } : {}) },
+        pageOf(request.query),
+      );
+      return { items: [...page.items], nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/audit/verify',
+    {
+      config: { action: 'audit.verify' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the whole chain; names the first bad sequence number',
+        response: { 200: VerdictSchema },
+      },
+    },
+    async (request) => verifyAuditChain(context, actorOf(request)),
+  );
+
+  app.get(
+    '/api/v1/audit/head',
+    {
+      config: { action: 'audit.head.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The current head of the audit chain (public)',
+        response: { 200: Type.Object({ seq: Type.Integer(), hash: Type.String() }) },
+      },
+    },
+    async () => auditHead(context),
+  );
+}
