@@ -34,6 +34,7 @@ export const exitCodeOf: Readonly<Record<ErrorCode, number>> = {
   CATEGORY_EXISTS: 7,
   ORGANIZATION_EXISTS: 7,
   USER_EXISTS: 7,
+  IDEMPOTENCY_KEY_REUSED: 7,
   NOT_READY: 8,
   INTERNAL: 1,
 };

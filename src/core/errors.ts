@@ -36,6 +36,7 @@ export const ErrorCatalogue = {
   USER_EXISTS: 'A user with this email exists already.',
   ROLE_NOT_ALLOWED_FOR_ORGANIZATION: 'The role does not fit the kind of the organisation.',
   PASSWORD_TOO_WEAK: 'The password is shorter than the minimum length.',
+  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was already used with a different request.',
   NOT_READY: 'The database is unreachable or its migrations are not applied.',
   INTERNAL: 'An unexpected error; it has been logged.',
 } as const;

@@ -32,6 +32,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   USER_EXISTS: 409,
   ROLE_NOT_ALLOWED_FOR_ORGANIZATION: 422,
   PASSWORD_TOO_WEAK: 422,
+  IDEMPOTENCY_KEY_REUSED: 409,
   NOT_READY: 503,
   INTERNAL: 500,
 };

@@ -110,6 +110,16 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+export interface IdempotencyKeyTable {
+  actor_user_id: string;
+  key: string;
+  route: string;
+  request_digest: string;
+  response_status: Integer;
+  response_body: string;
+  created_at: string;
+}
+
 export interface Database {
   organization: OrganizationTable;
   app_user: AppUserTable;
@@ -122,4 +132,5 @@ export interface Database {
   sequence: SequenceTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
+  idempotency_key: IdempotencyKeyTable;
 }

@@ -5,6 +5,7 @@ import { AuditRepository } from './audit.repository.ts';
 import { CategoryRepository } from './category.repository.ts';
 import type { Database } from './database.ts';
 import type { DialectName } from './dialect/connect.ts';
+import { IdempotencyRepository } from './idempotency.repository.ts';
 import { OrganizationRepository } from './organization.repository.ts';
 import { PriorityListRepository } from './priority-list.repository.ts';
 import { RequirementRepository } from './requirement.repository.ts';
@@ -23,6 +24,7 @@ export class Repositories {
   readonly priorityList: PriorityListRepository;
   readonly sequences: SequenceRepository;
   readonly audit: AuditRepository;
+  readonly idempotency: IdempotencyRepository;
 
   constructor(db: Kysely<Database>, sha256: Sha256Hex) {
     this.organizations = new OrganizationRepository(db);
@@ -34,6 +36,7 @@ export class Repositories {
     this.priorityList = new PriorityListRepository(db);
     this.sequences = new SequenceRepository(db);
     this.audit = new AuditRepository(db, sha256);
+    this.idempotency = new IdempotencyRepository(db);
   }
 }
 

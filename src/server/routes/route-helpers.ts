@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { AppContext } from '../../app/context.ts';
+import { digestRequest, type IdempotentRequest } from '../../app/idempotency.ts';
 import { Failure } from '../../core/errors.ts';
 import { Limits } from '../../core/limits.ts';
 import type { PageRequest } from '../../store/page.ts';
@@ -42,4 +45,20 @@ export function versionFromIfMatch(header: string | undefined, required: boolean
 
 export function etagOf(version: number): string {
   return `"${version}"`;
+}
+
+/**
+ * The Idempotency-Key of a money write, with a digest of the request it names (method, route,
+ * path parameters, body); undefined when the client sent none.
+ */
+export function idempotencyOf(context: AppContext, request: FastifyRequest): IdempotentRequest | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(header)) {
+    throw new Failure('VALIDATION_FAILED', 'Idempotency-Key is 1 to 128 printable ASCII characters.', [
+      { path: 'headers:/idempotency-key', message: 'invalid' },
+    ]);
+  }
+  const route = `${request.method} ${request.url.split('?')[0]}`;
+  return { key: header, route, requestDigest: digestRequest(context, request.method, route, request.body) };
 }
