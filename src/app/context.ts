@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Action } from '../core/access/policy.ts';
 import { Policy } from '../core/access/policy.ts';
-import { AuditChain, type AuditRecord, type Sha256Hex } from '../core/audit/audit-event.ts';
+import { AuditChain, type AuditEvent, type AuditRecord, type Sha256Hex } from '../core/audit/audit-event.ts';
+import { Checkpoints } from '../core/audit/checkpoint.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
 import type { Repositories, Store } from '../store/unit-of-work.ts';
+import { type AuditSigner, ephemeralSigner } from './audit-signer.ts';
 
 /** What every use case gets: the store, and the clock and ids that the core never reads itself. */
 export interface AppContext {
@@ -12,6 +14,7 @@ export interface AppContext {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly sha256: Sha256Hex;
+  readonly signer: AuditSigner;
 }
 
 export const sha256Hex: Sha256Hex = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -22,6 +25,7 @@ export function createContext(store: Store, overrides: Partial<Omit<AppContext, 
     now: overrides.now ?? (() => new Date()),
     newId: overrides.newId ?? randomUUID,
     sha256: overrides.sha256 ?? sha256Hex,
+    signer: overrides.signer ?? ephemeralSigner(),
   };
 }
 
@@ -45,14 +49,17 @@ export function authorize(actor: Actor, action: Action): void {
   }
 }
 
-/** Appends the audit event of a write, inside the write's own transaction. */
+/**
+ * Appends the audit event of a write, inside the write's own transaction, and signs a checkpoint
+ * of the new head: every event is covered by a signature from the moment it exists.
+ */
 export async function audit(
   context: AppContext,
   repositories: Repositories,
   actor: Actor,
   record: AuditRecord,
-): Promise<void> {
-  await repositories.audit.append({
+): Promise<AuditEvent> {
+  const event = await repositories.audit.append({
     occurredAt: timestamp(context),
     actorUserId: actor.userId,
     actorOrganization: actor.organizationCode,
@@ -62,4 +69,13 @@ export async function audit(
     beforeDigest: AuditChain.digest(record.before, context.sha256),
     afterDigest: AuditChain.digest(record.after, context.sha256),
   });
+  const signedAt = timestamp(context);
+  const { keyId, publicKeyPem } = context.signer;
+  await repositories.checkpoints.registerKey(keyId, publicKeyPem, signedAt);
+  const unsigned = { seq: event.seq, hash: event.hash, signedAt, keyId };
+  await repositories.checkpoints.insert({
+    ...unsigned,
+    signature: context.signer.sign(Checkpoints.message(unsigned)),
+  });
+  return event;
 }

@@ -1,3 +1,4 @@
+import { fileSigner } from '../app/audit-signer.ts';
 import { type AppContext, createContext, sha256Hex } from '../app/context.ts';
 import { connect, defaultDatabaseUrl } from '../store/dialect/connect.ts';
 import { migrateToLatest } from '../store/migrate.ts';
@@ -5,6 +6,7 @@ import { Store } from '../store/unit-of-work.ts';
 
 export interface Environment {
   readonly databaseUrl: string;
+  readonly auditKeyFile: string;
   readonly host: string;
   readonly port: number;
 }
@@ -16,14 +18,20 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     throw new Error(`PURL_PORT is not a port: '${env.PURL_PORT}'`);
   return {
     databaseUrl: env.PURL_DATABASE_URL || defaultDatabaseUrl,
+    auditKeyFile: env.PURL_AUDIT_KEY_FILE || './data/audit-signing-key.pem',
     host: env.PURL_HOST || '127.0.0.1',
     port,
   };
 }
 
 /** Opens the database, migrating it first when `migrate` is set. */
-export async function openContext(databaseUrl: string, options: { migrate: boolean }): Promise<AppContext> {
-  const connection = connect(databaseUrl);
+export async function openContext(
+  environment: Environment,
+  options: { migrate: boolean },
+): Promise<AppContext> {
+  const connection = connect(environment.databaseUrl);
   if (options.migrate) await migrateToLatest(connection.db);
-  return createContext(new Store(connection.db, connection.dialect, sha256Hex));
+  return createContext(new Store(connection.db, connection.dialect, sha256Hex), {
+    signer: fileSigner(environment.auditKeyFile),
+  });
 }

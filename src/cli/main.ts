@@ -57,7 +57,7 @@ program
   .action(
     run(async (options: { demo?: boolean; port?: string; host?: string; logLevel: string }) => {
       const environment = readEnvironment();
-      const context = await openContext(environment.databaseUrl, { migrate: true });
+      const context = await openContext(environment, { migrate: true });
       if (options.demo) {
         const outcome = await loadDemo(context, demoData, { onlyIfEmpty: true });
         if (outcome.loaded) {
@@ -81,8 +81,7 @@ program
   .addHelpText('after', '\nExample:\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl migrate')
   .action(
     run(async () => {
-      const { databaseUrl } = readEnvironment();
-      const context = await openContext(databaseUrl, { migrate: false });
+      const context = await openContext(readEnvironment(), { migrate: false });
       const outcome = await migrateToLatest(context.store.db);
       say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'the database is up to date');
       await context.store.close();
@@ -103,7 +102,7 @@ org
   .addHelpText('after', '\nExample:\n  $ purl org add --code GBR --name "United Kingdom" --kind donor')
   .action(
     run(async (options: { code: string; name: string; kind: (typeof organizationKinds)[number] }) => {
-      const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+      const context = await openContext(readEnvironment(), { migrate: true });
       const organization = await addOrganization(context, systemActor, options);
       say(`added organisation ${organization.code} (${organization.kind}) ${dim(organization.id)}`);
       await context.store.close();
@@ -141,7 +140,7 @@ user
         if (!Roles.isRole(options.role))
           throw new Failure('VALIDATION_FAILED', `unknown role '${options.role}'`);
         const password = await readStdin();
-        const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+        const context = await openContext(readEnvironment(), { migrate: true });
         const added = await addUser(context, systemActor, {
           email: options.email,
           organizationCode: options.org,
@@ -167,7 +166,7 @@ demo
   )
   .action(
     run(async () => {
-      const context = await openContext(readEnvironment().databaseUrl, { migrate: true });
+      const context = await openContext(readEnvironment(), { migrate: true });
       const outcome = await loadDemo(context, demoData, { onlyIfEmpty: false });
       say(bold('Demo data loaded. Accounts (passwords are shown this once):'));
       for (const account of outcome.accounts)
@@ -187,14 +186,18 @@ auditCommand
   )
   .action(
     run(async (options: { json?: boolean }) => {
-      const context = await openContext(readEnvironment().databaseUrl, { migrate: false });
+      const context = await openContext(readEnvironment(), { migrate: false });
       const verdict = await verifyAuditChain(context, systemActor);
       await context.store.close();
       if (options.json) say(JSON.stringify(verdict));
-      else if (verdict.ok) say(`${green('ok')}: ${verdict.length} events, head ${verdict.head}`);
+      else if (verdict.ok)
+        say(
+          `${green('ok')}: ${verdict.length} events, ${verdict.checkpoints} signed checkpoints, head ${verdict.head}`,
+        );
       else
         say(
-          `${red('TAMPERED')}: first bad sequence ${verdict.firstBadSeq} (${verdict.reason}); ${verdict.length} events verified before it`,
+          `${red('TAMPERED')}: first bad sequence ${verdict.firstBadSeq}: ${verdict.reason}` +
+            ` (${verdict.length} events and ${verdict.checkpoints} checkpoints read)`,
         );
       if (!verdict.ok) process.exitCode = 9;
     }),

@@ -120,6 +120,20 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+export interface AuditSigningKeyTable {
+  key_id: string;
+  public_key_pem: string;
+  created_at: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: Integer;
+  hash: string;
+  signed_at: string;
+  key_id: string;
+  signature: string;
+}
+
 export interface Database {
   organization: OrganizationTable;
   app_user: AppUserTable;
@@ -133,4 +147,6 @@ export interface Database {
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   idempotency_key: IdempotencyKeyTable;
+  audit_signing_key: AuditSigningKeyTable;
+  audit_checkpoint: AuditCheckpointTable;
 }

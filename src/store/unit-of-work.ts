@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Sha256Hex } from '../core/audit/audit-event.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { AuditCheckpointRepository } from './audit-checkpoint.repository.ts';
 import { CategoryRepository } from './category.repository.ts';
 import type { Database } from './database.ts';
 import type { DialectName } from './dialect/connect.ts';
@@ -24,6 +25,7 @@ export class Repositories {
   readonly priorityList: PriorityListRepository;
   readonly sequences: SequenceRepository;
   readonly audit: AuditRepository;
+  readonly checkpoints: AuditCheckpointRepository;
   readonly idempotency: IdempotencyRepository;
 
   constructor(db: Kysely<Database>, sha256: Sha256Hex) {
@@ -36,6 +38,7 @@ export class Repositories {
     this.priorityList = new PriorityListRepository(db);
     this.sequences = new SequenceRepository(db);
     this.audit = new AuditRepository(db, sha256);
+    this.checkpoints = new AuditCheckpointRepository(db);
     this.idempotency = new IdempotencyRepository(db);
   }
 }

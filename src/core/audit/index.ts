@@ -1,3 +1,4 @@
 export { AuditChain, type AuditEvent, type AuditRecord, genesisHash, type Sha256Hex } from './audit-event.ts';
 export { canonicalJson } from './canonical-json.ts';
 export { type ChainVerdict, ChainVerifier } from './chain-verifier.ts';
+export { type Checkpoint, Checkpoints } from './checkpoint.ts';

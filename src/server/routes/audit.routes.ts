@@ -24,8 +24,18 @@ const VerdictSchema = Type.Object({
   ok: Type.Boolean(),
   length: Type.Integer(),
   head: Type.String(),
+  checkpoints: Type.Integer(),
   firstBadSeq: Type.Optional(Type.Integer()),
+  firstBadCheckpoint: Type.Optional(Type.Integer()),
   reason: Type.Optional(Type.String()),
+});
+
+const CheckpointSchema = Type.Object({
+  seq: Type.Integer(),
+  hash: Type.String(),
+  signedAt: Type.String({ format: 'date-time' }),
+  keyId: Type.String(),
+  signature: Type.String({ description: 'Ed25519 over the canonical JSON statement, base64' }),
 });
 
 export function auditRoutes(app: Router, context: AppContext): void {
@@ -81,8 +91,15 @@ export function auditRoutes(app: Router, context: AppContext): void {
       config: { action: 'audit.head.read' },
       schema: {
         tags: ['audit'],
-        summary: 'The current head of the audit chain (public)',
-        response: { 200: Type.Object({ seq: Type.Integer(), hash: Type.String() }) },
+        summary: 'The head of the audit chain, its latest signed checkpoint and the signing keys (public)',
+        response: {
+          200: Type.Object({
+            seq: Type.Integer(),
+            hash: Type.String(),
+            checkpoint: Type.Union([CheckpointSchema, Type.Null()]),
+            publicKeys: Type.Array(Type.Object({ keyId: Type.String(), publicKeyPem: Type.String() })),
+          }),
+        },
       },
     },
     async () => auditHead(context),

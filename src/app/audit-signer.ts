@@ -1,0 +1,64 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Signs audit checkpoints with Ed25519. The private key lives in a file outside the database. */
+export interface AuditSigner {
+  readonly keyId: string;
+  readonly publicKeyPem: string;
+  sign(message: string): string;
+}
+
+function signerOf(privateKey: KeyObject): AuditSigner {
+  const publicKey = createPublicKey(privateKey);
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    keyId,
+    publicKeyPem,
+    sign: (message) => sign(null, Buffer.from(message, 'utf8'), privateKey).toString('base64'),
+  };
+}
+
+/** A key for this process only (tests); its public half is still recorded with every checkpoint. */
+export function ephemeralSigner(): AuditSigner {
+  return signerOf(generateKeyPairSync('ed25519').privateKey);
+}
+
+/**
+ * Loads the signing key from `path`, generating it at first start (mode 0600). Several server
+ * instances on one database must share this file; see docs/operations.md for rotation.
+ */
+export function fileSigner(path: string): AuditSigner {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(path, 0o600);
+  return signerOf(createPrivateKey(readFileSync(path)));
+}
+
+export function signatureValid(publicKeyPem: string, message: string, signature: string): boolean {
+  try {
+    return verify(
+      null,
+      Buffer.from(message, 'utf8'),
+      createPublicKey(publicKeyPem),
+      Buffer.from(signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
