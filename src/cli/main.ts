@@ -6,7 +6,6 @@ import { addOrganization, addUser } from '../app/directory.ts';
 import { loadDemo } from '../app/load-demo.ts';
 import { organizationKinds, Roles, roles } from '../core/access/roles.ts';
 import { Failure } from '../core/errors.ts';
-import { serve } from '../server/main.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { openContext, readEnvironment } from './environment.ts';
 import { bold, dim, green, readStdin, red, reportError, say } from './output.ts';
@@ -17,6 +16,9 @@ const program = new Command('purl')
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
+  // Commander exits 1 on its own errors; 1 is INTERNAL here, so a usage error exits 2 as documented.
+  // Set before the subcommands are added: they inherit it.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addHelpText(
     'after',
     `
@@ -24,8 +26,9 @@ Configuration (environment):
   PURL_DATABASE_URL  postgres://user:pass@host/db, or sqlite:PATH (default sqlite:./data/purl.db)
   PURL_HOST          address to listen on (default 127.0.0.1)
   PURL_PORT          port to listen on (default 8080)
+  PURL_AUDIT_KEY_FILE  Ed25519 key that signs audit checkpoints (default ./data/audit-signing-key.pem)
 
-Exit codes: 0 success, 1 unexpected error, 2 usage error, 3-8 by error code (docs/errors.md).`,
+Exit codes: 0 success, 1 unexpected error, 2 usage error, 3-8 by error code, 9 audit chain broken (docs/errors.md).`,
   );
 
 /** Runs a command body, printing a failure with its code and setting the exit code. */
@@ -68,6 +71,8 @@ program
       }
       const port = options.port ? Number.parseInt(options.port, 10) : environment.port;
       const host = options.host ?? environment.host;
+      // The server is loaded only for serve: every other command starts faster without it.
+      const { serve } = await import('../server/main.ts');
       await serve({ context, host, port, logLevel: options.logLevel });
       say(
         `${bold('PURL Desk')} is serving on http://${host}:${port}/  ${dim(`(API reference: http://${host}:${port}/api/docs)`)}`,

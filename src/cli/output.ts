@@ -8,6 +8,12 @@ export const red = paint(31);
 export const green = paint(32);
 export const dim = paint(2);
 
+// `purl … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 export function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }

@@ -29,6 +29,11 @@ export const ErrorCatalogue = {
     'An amount is negative, zero where it may not be, or beyond the largest amount handled.',
   CURRENCY_UNKNOWN: 'The currency is not an ISO 4217 code.',
   CURRENCY_MISMATCH: 'Two amounts in different currencies were combined.',
+  FX_FILE_INVALID:
+    'The exchange-rate file is corrupt, truncated or not in a known format; nothing was imported.',
+  FX_RATE_INVALID: 'An exchange rate is not a positive decimal number.',
+  FX_RATE_MISSING: 'No exchange rate for the currency on or shortly before the date; none is guessed.',
+  PLEDGE_DATE_OUT_OF_ORDER: "A pledge's stage change is dated before its announcement or its previous stage.",
   CATEGORY_UNKNOWN: 'The capability category does not exist.',
   CATEGORY_EXISTS: 'A category with this code exists already.',
   ORGANIZATION_UNKNOWN: 'The organisation does not exist.',

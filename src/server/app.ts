@@ -44,6 +44,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // The API takes JSON bodies. Fastify's built-in text/plain parser would pass a string on to the
+  // JSON schema, and a text body would get 422 "must be object" instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(cookie);
   await app.register(helmet, {

@@ -225,6 +225,11 @@ export function requirementRoutes(app: Router, context: AppContext): void {
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: { 200: PriorityListSchema, ...problems },
       },
+      // The body is optional, but Fastify validates an absent body against the schema too ("must
+      // be object"): a POST without a body approves like one with `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
       const expected = versionFromIfMatch(request.headers['if-match'], false);
