@@ -1,4 +1,22 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiClient } from './api/client.ts';
+import { AppShell } from './features/layout/app-shell.tsx';
+import { SessionProvider } from './features/session/session-provider.tsx';
+import { I18nProvider } from './i18n/i18n-provider.tsx';
+import './styles.css';
+
+const api = new ApiClient({ storage: sessionStorage });
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<main>PURL Desk</main>);
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <I18nProvider>
+        <SessionProvider api={api}>
+          <AppShell />
+        </SessionProvider>
+      </I18nProvider>
+    </StrictMode>,
+  );
+}

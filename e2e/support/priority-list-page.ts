@@ -1,0 +1,31 @@
+import type { Locator, Page } from '@playwright/test';
+import { en } from '../../src/web/i18n/en.ts';
+import { e2ePassword } from './e2e-accounts.ts';
+
+/** Logs in through the login form and waits for the priority list. */
+export async function logIn(page: Page, email: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel(en.login.email).fill(email);
+  await page.getByLabel(en.login.password).fill(e2ePassword);
+  await page.getByRole('button', { name: en.login.submit, exact: true }).click();
+  await priorityTable(page).waitFor();
+}
+
+export function priorityTable(page: Page): Locator {
+  return page.getByRole('table', { name: en.priorityList.caption });
+}
+
+/** The refs of the lines, top to bottom, as the page shows them. */
+export function refsInOrder(page: Page): Promise<string[]> {
+  return priorityTable(page).getByRole('rowheader').allTextContents();
+}
+
+export function rowOf(page: Page, ref: string): Locator {
+  return priorityTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: ref, exact: true }) });
+}
+
+export function statusOf(page: Page, ref: string): Locator {
+  return rowOf(page, ref).locator('.status');
+}

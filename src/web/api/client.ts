@@ -1,0 +1,239 @@
+import type {
+  CategoryJson,
+  MeJson,
+  NewRequirementJson,
+  PriorityListJson,
+  ProblemJson,
+  RequirementJson,
+  RequirementTransitionJson,
+  SessionJson,
+} from '../../contract/index.ts';
+
+export type RequestedTransition = RequirementTransitionJson['to'];
+
+/** The codes of the server's catalogue, plus the two failures that never reach the server. */
+export type ApiErrorCode = ProblemJson['code'] | 'NETWORK_ERROR' | 'UNEXPECTED_RESPONSE';
+
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A failed call: the problem document the server answered, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    readonly detail: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'ApiError';
+  }
+}
+
+interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+/** What survives a reload: the HttpOnly cookie cannot be read, so the CSRF token is kept beside it. */
+export interface StoredSession {
+  readonly csrfToken: string;
+  readonly expiresAt: string;
+}
+
+const storageKey = 'purl.session';
+/** The largest page the API serves (Limits.pageSizeMax). */
+const pageSizeMax = 500;
+/** Enough pages for the longest priority list (Limits.priorityListLinesMax / pageSizeMax). */
+const pagesMax = 20;
+
+export interface ApiClientOptions {
+  /** Called when the server answers UNAUTHENTICATED to a logged-in client: the session ended. */
+  readonly onUnauthenticated?: () => void;
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+}
+
+interface RequestOptions {
+  readonly body?: unknown;
+  /** The version read; sent as If-Match so that a stale edit is refused with 412. */
+  readonly ifMatch?: number;
+}
+
+function isProblem(value: unknown): value is ProblemJson {
+  return typeof value === 'object' && value !== null && 'code' in value && 'status' in value;
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  if (isProblem(body)) {
+    return new ApiError(response.status, body.code, body.detail, body.errors ?? []);
+  }
+  return new ApiError(
+    response.status,
+    'UNEXPECTED_RESPONSE',
+    `The server answered ${response.status} without a problem document.`,
+  );
+}
+
+/** The web app's only door to the API: JSON in and out, the CSRF header, If-Match and typed errors. */
+export class ApiClient {
+  private session: StoredSession | null;
+  private onUnauthenticated: (() => void) | undefined;
+
+  constructor(private readonly options: ApiClientOptions = {}) {
+    this.onUnauthenticated = options.onUnauthenticated;
+    this.session = this.readStoredSession();
+  }
+
+  /** Replaces the listener of ended sessions (the session provider sets it once mounted). */
+  setUnauthenticatedListener(listener: (() => void) | undefined): void {
+    this.onUnauthenticated = listener;
+  }
+
+  /** The session this tab logged into, if any; the cookie may still have expired. */
+  storedSession(): StoredSession | null {
+    return this.session;
+  }
+
+  async logIn(email: string, password: string): Promise<SessionJson> {
+    const session = await this.request<SessionJson>('POST', '/api/v1/session', { body: { email, password } });
+    this.remember({ csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    return session;
+  }
+
+  /** Ends the session on the server; forgets it here even when the server could not be reached. */
+  async logOut(): Promise<void> {
+    try {
+      await this.request<void>('DELETE', '/api/v1/session');
+    } finally {
+      this.forget();
+    }
+  }
+
+  me(): Promise<MeJson> {
+    return this.request<MeJson>('GET', '/api/v1/me');
+  }
+
+  categories(): Promise<CategoryJson[]> {
+    return this.everyPage<CategoryJson>('/api/v1/categories');
+  }
+
+  requirements(): Promise<RequirementJson[]> {
+    return this.everyPage<RequirementJson>('/api/v1/requirements');
+  }
+
+  createRequirement(requirement: NewRequirementJson): Promise<RequirementJson> {
+    return this.request<RequirementJson>('POST', '/api/v1/requirements', { body: requirement });
+  }
+
+  transitionRequirement(
+    requirement: Pick<RequirementJson, 'id' | 'version'>,
+    to: RequestedTransition,
+  ): Promise<RequirementJson> {
+    return this.request<RequirementJson>(
+      'POST',
+      `/api/v1/requirements/${encodeURIComponent(requirement.id)}/transitions`,
+      { body: { to }, ifMatch: requirement.version },
+    );
+  }
+
+  priorityList(): Promise<PriorityListJson> {
+    return this.request<PriorityListJson>('GET', '/api/v1/priority-list');
+  }
+
+  reorderPriorityList(order: readonly string[], listVersion: number): Promise<PriorityListJson> {
+    return this.request<PriorityListJson>('PUT', '/api/v1/priority-list', {
+      body: { order },
+      ifMatch: listVersion,
+    });
+  }
+
+  approvePriorityList(listVersion: number): Promise<PriorityListJson> {
+    return this.request<PriorityListJson>('POST', '/api/v1/priority-list/approve', {
+      body: {},
+      ifMatch: listVersion,
+    });
+  }
+
+  private async everyPage<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < pagesMax; page++) {
+      const query = new URLSearchParams({ limit: String(pageSizeMax) });
+      if (cursor) query.set('cursor', cursor);
+      const result: Page<T> = await this.request<Page<T>>('GET', `${path}?${query}`);
+      items.push(...result.items);
+      cursor = result.nextCursor;
+      if (!cursor) return items;
+    }
+    throw new ApiError(0, 'UNEXPECTED_RESPONSE', `More than ${pagesMax} pages at ${path}.`);
+  }
+
+  private async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const init: RequestInit = { method, headers, credentials: 'same-origin' };
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    if (method !== 'GET' && this.session) headers['x-csrf-token'] = this.session.csrfToken;
+    if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
+    let response: Response;
+    try {
+      response = await fetch(path, init);
+    } catch {
+      throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
+    }
+    if (!response.ok) {
+      const error = await errorOf(response);
+      if (error.code === 'UNAUTHENTICATED' && this.session) {
+        this.forget();
+        this.onUnauthenticated?.();
+      }
+      throw error;
+    }
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  private remember(session: StoredSession): void {
+    this.session = session;
+    try {
+      this.options.storage?.setItem(storageKey, JSON.stringify(session));
+    } catch {
+      // Storage can be full or disabled; the session then lasts until the tab reloads.
+    }
+  }
+
+  private forget(): void {
+    this.session = null;
+    try {
+      this.options.storage?.removeItem(storageKey);
+    } catch {
+      // Nothing stored to forget.
+    }
+  }
+
+  private readStoredSession(): StoredSession | null {
+    try {
+      const raw = this.options.storage?.getItem(storageKey);
+      if (!raw) return null;
+      const parsed: unknown = JSON.parse(raw);
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        'csrfToken' in parsed &&
+        typeof parsed.csrfToken === 'string' &&
+        'expiresAt' in parsed &&
+        typeof parsed.expiresAt === 'string'
+      ) {
+        return { csrfToken: parsed.csrfToken, expiresAt: parsed.expiresAt };
+      }
+    } catch {
+      // A damaged entry is the same as none: the user logs in again.
+    }
+    return null;
+  }
+}
