@@ -35,6 +35,7 @@ export const ErrorCatalogue = {
   FX_RATE_MISSING: 'No exchange rate for the currency on or shortly before the date; none is guessed.',
   PLEDGE_DATE_OUT_OF_ORDER: "A pledge's stage change is dated before its announcement or its previous stage.",
   CATEGORY_UNKNOWN: 'The capability category does not exist.',
+  PACKAGE_UNKNOWN: 'The package does not exist.',
   CATEGORY_EXISTS: 'A category with this code exists already.',
   ORGANIZATION_UNKNOWN: 'The organisation does not exist.',
   ORGANIZATION_EXISTS: 'An organisation with this code exists already.',

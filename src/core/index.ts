@@ -1,5 +1,6 @@
 export * from './access/index.ts';
 export * from './audit/index.ts';
+export * from './calendar/index.ts';
 export * from './directory/index.ts';
 export {
   assert,
@@ -10,6 +11,9 @@ export {
   type FieldError,
   InvariantViolation,
 } from './errors.ts';
+export * from './fx/index.ts';
+export * from './ledger/index.ts';
 export { Limits } from './limits.ts';
 export * from './money/index.ts';
+export * from './pledges/index.ts';
 export * from './requirements/index.ts';

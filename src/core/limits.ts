@@ -16,6 +16,21 @@ export const Limits = {
   /** Digits of the integer part of any amount; keeps every amount far below 2^63 minor units. */
   amountIntegerDigitsMax: 15,
   priorityListLinesMax: 10_000,
+  /** Parts of one `Money.split` or `Money.allocate`. */
+  allocationPartsMax: 10_000,
+  /** Characters of an exchange rate written as a decimal string. */
+  rateLengthMax: 32,
+  /** Lines of an ECB reference-rate file (the historical file since 1999 has about 7,000). */
+  fxFileLinesMax: 50_000,
+  /** Problems listed when an imported file is rejected; the count of the rest is still reported. */
+  importErrorsMax: 50,
+  /** How old the latest rate on or before a date may be; ECB closures last at most a few days. */
+  fxRateAgeDaysMax: 10,
+  postingsPerEntryMax: 1_000,
+  accountNameLengthMax: 200,
+  accountDepthMax: 6,
+  journalDescriptionLengthMax: 200,
+  earmarkCategoriesMax: 50,
   sessionLifetimeSeconds: 8 * 60 * 60,
   tokenLifetimeDaysDefault: 90,
   tokenLifetimeDaysMax: 366,

@@ -1,2 +1,5 @@
 export { Currency, type CurrencyCode } from './currency.ts';
-export { Money } from './money.ts';
+export { Fraction } from './fraction.ts';
+export { type Conversion, Money } from './money.ts';
+export { Rate, type RateFacts } from './rate.ts';
+export { RoundingMode, roundingModes } from './rounding-mode.ts';

@@ -1,0 +1,1 @@
+export { IsoDate } from './iso-date.ts';
