@@ -1,3 +1,4 @@
 export * from './common.schema.ts';
+export * from './pledge.schema.ts';
 export * from './requirement.schema.ts';
 export * from './session.schema.ts';

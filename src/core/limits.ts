@@ -3,6 +3,8 @@ export const Limits = {
   pageSizeDefault: 50,
   pageSizeMax: 500,
   bodyLimitBytes: 1_048_576,
+  /** The ECB's historical file since 1999 is about 2 MB. */
+  fxImportBodyLimitBytes: 8_388_608,
   titleLengthMax: 200,
   notesLengthMax: 4_000,
   unitLengthMax: 40,

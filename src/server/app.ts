@@ -15,7 +15,10 @@ import { problemOf } from './http-errors.ts';
 import { accessPlugin } from './plugins/access.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
+import { fxRateRoutes } from './routes/fx-rate.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { ledgerRoutes } from './routes/ledger.routes.ts';
+import { pledgeRoutes } from './routes/pledge.routes.ts';
 import { requirementRoutes } from './routes/requirement.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tokenRoutes } from './routes/token.routes.ts';
@@ -152,6 +155,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenRoutes(router, options.context);
     directoryRoutes(router, options.context);
     requirementRoutes(router, options.context);
+    pledgeRoutes(router, options.context);
+    fxRateRoutes(router, options.context);
+    ledgerRoutes(router, options.context);
     auditRoutes(router, options.context);
     router.get(
       '/api/v1/openapi.json',

@@ -1,7 +1,9 @@
-import type { OrganizationJson, RequirementJson, UserJson } from '../contract/index.ts';
+import type { OrganizationJson, PledgeJson, RequirementJson, UserJson } from '../contract/index.ts';
 import type { Organization } from '../core/directory/organization.ts';
 import { Money } from '../core/money/money.ts';
+import { Earmark } from '../core/pledges/earmark.ts';
 import type { Requirement } from '../core/requirements/requirement.ts';
+import type { StoredPledge } from '../store/pledge.repository.ts';
 import type { UserWithOrganization } from '../store/user.repository.ts';
 
 /** Domain values → the JSON of the contract. Money leaves as decimal strings, never numbers. */
@@ -23,6 +25,34 @@ export const present = {
       version: requirement.version,
       createdAt: requirement.createdAt,
       updatedAt: requirement.updatedAt,
+    };
+  },
+  pledge(pledge: StoredPledge): PledgeJson {
+    return {
+      id: pledge.id,
+      ref: pledge.ref,
+      donor: pledge.donor,
+      amount: pledge.amount && Money.toJson(pledge.amount),
+      announcedOn: pledge.announcedOn,
+      forum: pledge.forum,
+      source: pledge.source,
+      stage: pledge.stage,
+      committedOn: pledge.committedOn,
+      paidOn: pledge.paidOn,
+      earmark: { ...Earmark.toJson(pledge.earmark) } as PledgeJson['earmark'],
+      visibility: pledge.visibility,
+      duplicateOf: pledge.duplicateOf,
+      usd: pledge.usd && {
+        amount: Money.format(pledge.usd.amount),
+        currency: 'USD',
+        rate: pledge.usd.perUsd,
+        rateDate: pledge.usd.rateDate,
+        rateSource: pledge.usd.rateSource,
+      },
+      notes: pledge.notes,
+      version: pledge.version,
+      createdAt: pledge.createdAt,
+      updatedAt: pledge.updatedAt,
     };
   },
   organization(organization: Organization): OrganizationJson {

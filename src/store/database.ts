@@ -134,6 +134,62 @@ export interface AuditCheckpointTable {
   signature: string;
 }
 
+export interface FxRateTable {
+  currency: string;
+  date: string;
+  per_usd: string;
+  source: string;
+  recorded_at: string;
+}
+
+export interface PledgeTable {
+  id: string;
+  ref: string;
+  donor_code: string;
+  amount_minor: Bigint | null;
+  currency: string | null;
+  announced_on: string;
+  forum: string;
+  source: string;
+  stage: string;
+  committed_on: string | null;
+  paid_on: string | null;
+  /** The earmark as canonical JSON: {"kind":"none"}, {"kind":"categories",...}, {"kind":"package",...}. */
+  earmark: string;
+  earmark_package_id: string | null;
+  visibility: string;
+  duplicate_of: string | null;
+  usd_minor: Bigint | null;
+  usd_per_usd: string | null;
+  usd_rate_date: string | null;
+  usd_rate_source: string | null;
+  notes: string;
+  version: Integer;
+  recorded_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JournalEntryTable {
+  id: string;
+  seq: Integer;
+  entry_date: string;
+  description: string;
+  tags: string;
+  reverses: string | null;
+  conversion: string | null;
+  recorded_at: string;
+}
+
+export interface PostingTable {
+  entry_id: string;
+  line: Integer;
+  account: string;
+  amount_minor: Bigint;
+  currency: string;
+  entry_date: string;
+}
+
 export interface Database {
   organization: OrganizationTable;
   app_user: AppUserTable;
@@ -149,4 +205,8 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   audit_signing_key: AuditSigningKeyTable;
   audit_checkpoint: AuditCheckpointTable;
+  fx_rate: FxRateTable;
+  pledge: PledgeTable;
+  journal_entry: JournalEntryTable;
+  posting: PostingTable;
 }

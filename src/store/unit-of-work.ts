@@ -6,8 +6,11 @@ import { AuditCheckpointRepository } from './audit-checkpoint.repository.ts';
 import { CategoryRepository } from './category.repository.ts';
 import type { Database } from './database.ts';
 import type { DialectName } from './dialect/connect.ts';
+import { FxRateRepository } from './fx-rate.repository.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
+import { LedgerRepository } from './ledger.repository.ts';
 import { OrganizationRepository } from './organization.repository.ts';
+import { PledgeRepository } from './pledge.repository.ts';
 import { PriorityListRepository } from './priority-list.repository.ts';
 import { RequirementRepository } from './requirement.repository.ts';
 import { SequenceRepository } from './sequence.repository.ts';
@@ -27,6 +30,9 @@ export class Repositories {
   readonly audit: AuditRepository;
   readonly checkpoints: AuditCheckpointRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly fxRates: FxRateRepository;
+  readonly pledges: PledgeRepository;
+  readonly ledger: LedgerRepository;
 
   constructor(db: Kysely<Database>, sha256: Sha256Hex) {
     this.organizations = new OrganizationRepository(db);
@@ -40,6 +46,9 @@ export class Repositories {
     this.audit = new AuditRepository(db, sha256);
     this.checkpoints = new AuditCheckpointRepository(db);
     this.idempotency = new IdempotencyRepository(db);
+    this.fxRates = new FxRateRepository(db);
+    this.pledges = new PledgeRepository(db);
+    this.ledger = new LedgerRepository(db);
   }
 }
 

@@ -1,0 +1,93 @@
+import Type from 'typebox';
+import type { AppContext } from '../../app/context.ts';
+import { accountBalances, listEntries } from '../../app/ledger.ts';
+import { AccountBalanceSchema, DateSchema, JournalEntrySchema, PageSchema } from '../../contract/index.ts';
+import { Limits } from '../../core/limits.ts';
+import { Money } from '../../core/money/money.ts';
+import { actorOf } from '../plugins/access.ts';
+import { pageOf, type Router } from './route-helpers.ts';
+
+export function ledgerRoutes(app: Router, context: AppContext): void {
+  app.get(
+    '/api/v1/ledger/accounts',
+    {
+      config: { action: 'ledger.read' },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Every account with its balance per currency, as of a date (inclusive)',
+        querystring: Type.Object({ asOf: Type.Optional(DateSchema) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            asOf: Type.Union([DateSchema, Type.Null()]),
+            items: Type.Array(AccountBalanceSchema),
+            nextCursor: Type.Null(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const balances = await accountBalances(context, actorOf(request), request.query.asOf);
+      return {
+        asOf: request.query.asOf ?? null,
+        items: balances.map((balance) => ({
+          account: balance.account,
+          balance: Money.toJson(balance.balance),
+        })),
+        nextCursor: null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/ledger/entries',
+    {
+      config: { action: 'ledger.read' },
+      schema: {
+        tags: ['ledger'],
+        summary:
+          'Immutable journal entries in journal order, optionally those touching an account or its sub-accounts',
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: Limits.pageSizeMax, default: Limits.pageSizeDefault }),
+            ),
+            cursor: Type.Optional(Type.String({ maxLength: 512 })),
+            account: Type.Optional(Type.String({ maxLength: Limits.accountNameLengthMax })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PageSchema(JournalEntrySchema) },
+      },
+    },
+    async (request) => {
+      const { account } = request.query;
+      const page = await listEntries(
+        context,
+        actorOf(request),
+        account ? { account } : {},
+        pageOf(request.query),
+      );
+      return {
+        items: page.items.map((entry) => ({
+          id: entry.id,
+          seq: entry.seq,
+          date: entry.date,
+          description: entry.description,
+          postings: entry.postings.map((posting) => ({
+            account: posting.account,
+            amount: Money.toJson(posting.amount),
+          })),
+          tags: { ...entry.tags },
+          reverses: entry.reverses,
+          conversion: entry.conversion && {
+            ...entry.conversion,
+            from: Money.toJson(entry.conversion.from),
+            to: Money.toJson(entry.conversion.to),
+          },
+          recordedAt: entry.recordedAt,
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+}
