@@ -15,5 +15,7 @@ export * from './fx/index.ts';
 export * from './ledger/index.ts';
 export { Limits } from './limits.ts';
 export * from './money/index.ts';
+export * from './packages/index.ts';
 export * from './pledges/index.ts';
 export * from './requirements/index.ts';
+export * from './allocation/index.ts';

@@ -1,0 +1,420 @@
+import { assert } from '../errors.ts';
+import { Earmark } from '../pledges/earmark.ts';
+
+/**
+ * The allocation engine: funds open package lines in priority order from the unallocated money of
+ * committed pledges, honouring every earmark, lexicographically optimally (the first line as fully
+ * as any allocation could fund it, then the second given that, and so on). Amounts are USD minor
+ * units (bigint). docs/allocation.md explains the algorithm and why it is correct.
+ */
+
+export interface EngineLine {
+  readonly id: string;
+  readonly packageId: string;
+  readonly packageRank: number;
+  readonly lineRank: number;
+  readonly category: string;
+  /** USD minor units the line still lacks (its price minus what is already allocated to it). */
+  readonly need: bigint;
+}
+
+export interface EnginePledge {
+  readonly id: string;
+  readonly earmark: Earmark;
+  /** Unallocated USD minor units of the committed pledge. */
+  readonly available: bigint;
+  /** Deterministic order within pledges of one earmark (e.g. commitment date, then reference). */
+  readonly order: string;
+}
+
+export interface EngineAllocation {
+  readonly pledgeId: string;
+  readonly lineId: string;
+  readonly packageId: string;
+  readonly amount: bigint;
+}
+
+export interface LineUse {
+  readonly lineId: string;
+  readonly packageId: string;
+  readonly amount: bigint;
+  /** Whether the line comes before the short line in priority order. */
+  readonly higherPriority: boolean;
+}
+
+export interface ShortfallMoney {
+  readonly pledgeId: string;
+  /** The pledge's money before this plan (USD minor units). */
+  readonly available: bigint;
+  /** How this plan uses it; it is all used (nothing of it is left for the short line). */
+  readonly usedBy: readonly LineUse[];
+}
+
+export interface Shortfall {
+  readonly lineId: string;
+  readonly packageId: string;
+  readonly missing: bigint;
+  /** Pledges whose earmark allows this line. */
+  readonly eligible: readonly ShortfallMoney[];
+  /**
+   * Pledges that cannot fund the line themselves but whose money could have been swapped in for an
+   * eligible pledge elsewhere: they are fully used too (this is why the line stays short).
+   */
+  readonly swappable: readonly ShortfallMoney[];
+}
+
+export interface PledgeUse {
+  readonly pledgeId: string;
+  readonly available: bigint;
+  readonly allocated: bigint;
+  readonly lines: readonly { lineId: string; packageId: string; amount: bigint }[];
+}
+
+export interface EnginePlan {
+  readonly allocations: readonly EngineAllocation[];
+  /** Per line, in priority order: what the plan adds and what the line still lacks after it. */
+  readonly lines: readonly { lineId: string; packageId: string; need: bigint; funded: bigint }[];
+  readonly shortfalls: readonly Shortfall[];
+  readonly pledges: readonly PledgeUse[];
+}
+
+/** Money of pledges with one earmark: they are interchangeable, so the engine moves them as one. */
+interface MoneyClass {
+  readonly earmark: Earmark;
+  readonly key: string;
+  readonly pledges: EnginePledge[];
+  total: bigint;
+  spare: bigint;
+  /** Signature index → minor units this class sends to lines of that signature. */
+  readonly flow: Map<number, bigint>;
+  eligibleSignatures: number;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byPriority(a: EngineLine, b: EngineLine): number {
+  return a.packageRank - b.packageRank || a.lineRank - b.lineRank || compareText(a.id, b.id);
+}
+
+function requireBigint(value: unknown, what: string): asserts value is bigint {
+  if (typeof value !== 'bigint') throw new TypeError(`${what} is a bigint of minor units, never a JS number`);
+}
+
+function earmarkKey(earmark: Earmark): string {
+  switch (earmark.kind) {
+    case 'none':
+      return 'none';
+    case 'categories':
+      return `categories:${[...earmark.categories].sort().join(',')}`;
+    case 'package':
+      return `package:${earmark.packageId}`;
+  }
+}
+
+export const AllocationEngine = {
+  /**
+   * Plans the allocation. Deterministic: the same lines and pledges, in any input order, give the
+   * same plan. Never breaks an earmark, never funds a line beyond its need or uses a pledge beyond
+   * its available money.
+   */
+  plan(inputLines: readonly EngineLine[], inputPledges: readonly EnginePledge[]): EnginePlan {
+    for (const line of inputLines) requireBigint(line.need, `line ${line.id} need`);
+    for (const pledge of inputPledges) requireBigint(pledge.available, `pledge ${pledge.id} available`);
+    const lines = [...inputLines].sort(byPriority);
+    assert(new Set(lines.map((line) => line.id)).size === lines.length, 'line ids are unique');
+    assert(new Set(inputPledges.map((p) => p.id)).size === inputPledges.length, 'pledge ids are unique');
+
+    // 1. Money classes: pledges with equal earmarks, in a fixed order.
+    const classByKey = new Map<string, MoneyClass>();
+    for (const pledge of inputPledges) {
+      assert(pledge.available >= 0n, `pledge ${pledge.id} has no negative money`);
+      if (pledge.available === 0n) continue;
+      const key = earmarkKey(pledge.earmark);
+      let moneyClass = classByKey.get(key);
+      if (!moneyClass) {
+        moneyClass = {
+          earmark: pledge.earmark,
+          key,
+          pledges: [],
+          total: 0n,
+          spare: 0n,
+          flow: new Map(),
+          eligibleSignatures: 0,
+        };
+        classByKey.set(key, moneyClass);
+      }
+      moneyClass.pledges.push(pledge);
+      moneyClass.total += pledge.available;
+      moneyClass.spare += pledge.available;
+    }
+    const classes = [...classByKey.values()].sort((a, b) => compareText(a.key, b.key));
+    for (const moneyClass of classes) {
+      moneyClass.pledges.sort((a, b) => compareText(a.order, b.order) || compareText(a.id, b.id));
+    }
+
+    // 2. Line signatures: lines that the same classes may fund are interchangeable for the flow.
+    const signatureOf = new Map<string, number>();
+    const signatureClasses: number[][] = [];
+    const lineSignature = new Map<string, number>();
+    const kindOf = new Map<string, number>();
+    for (const line of lines) {
+      assert(line.need >= 0n, `line ${line.id} needs no negative money`);
+      const kind = `${line.packageId}\u0000${line.category}`;
+      let signature = kindOf.get(kind);
+      if (signature === undefined) {
+        const eligible: number[] = [];
+        classes.forEach((moneyClass, index) => {
+          if (Earmark.allows(moneyClass.earmark, { packageId: line.packageId, category: line.category }))
+            eligible.push(index);
+        });
+        const key = eligible.join(',');
+        signature = signatureOf.get(key);
+        if (signature === undefined) {
+          signature = signatureClasses.length;
+          signatureOf.set(key, signature);
+          signatureClasses.push(eligible);
+          for (const index of eligible) (classes[index] as MoneyClass).eligibleSignatures += 1;
+        }
+        kindOf.set(kind, signature);
+      }
+      lineSignature.set(line.id, signature);
+    }
+    // The fast path takes money from the most restricted class first: it leaves flexible money
+    // for later lines and so needs fewer re-routings (any order would be optimal, see the docs).
+    for (const eligible of signatureClasses) {
+      eligible.sort(
+        (a, b) =>
+          (classes[a] as MoneyClass).eligibleSignatures - (classes[b] as MoneyClass).eligibleSignatures ||
+          a - b,
+      );
+    }
+
+    // 3. Lines in priority order, each funded as fully as possible: direct money first, then
+    //    augmenting paths that re-route money between classes without changing earlier lines.
+    const dead = new Set<number>();
+    const funded = new Map<string, bigint>();
+    const classVisit = new Int32Array(classes.length);
+    const signatureVisit = new Int32Array(signatureClasses.length);
+    const parentClass = new Int32Array(classes.length);
+    const parentSignature = new Int32Array(classes.length);
+    let stamp = 0;
+    for (const line of lines) {
+      const signature = lineSignature.get(line.id) as number;
+      const eligible = signatureClasses[signature] as number[];
+      let need = line.need;
+      let got = 0n;
+      for (const index of eligible) {
+        if (need === 0n) break;
+        const moneyClass = classes[index] as MoneyClass;
+        if (moneyClass.spare === 0n) continue;
+        const amount = moneyClass.spare < need ? moneyClass.spare : need;
+        moneyClass.spare -= amount;
+        moneyClass.flow.set(signature, (moneyClass.flow.get(signature) ?? 0n) + amount);
+        need -= amount;
+        got += amount;
+      }
+      while (need > 0n && !dead.has(signature)) {
+        // Breadth-first search backwards from the line: a class eligible for it may give up money
+        // it sends to another signature if some class with spare money may fund that signature.
+        stamp += 1;
+        const queue: number[] = [];
+        for (const index of eligible) {
+          classVisit[index] = stamp;
+          parentClass[index] = -1;
+          queue.push(index);
+        }
+        signatureVisit[signature] = stamp;
+        let found = -1;
+        for (let head = 0; head < queue.length && found < 0; head += 1) {
+          const current = queue[head] as number;
+          for (const [other, amount] of (classes[current] as MoneyClass).flow) {
+            if (amount === 0n || signatureVisit[other] === stamp) continue;
+            signatureVisit[other] = stamp;
+            for (const candidate of signatureClasses[other] as number[]) {
+              if (classVisit[candidate] === stamp) continue;
+              classVisit[candidate] = stamp;
+              parentClass[candidate] = current;
+              parentSignature[candidate] = other;
+              if ((classes[candidate] as MoneyClass).spare > 0n) {
+                found = candidate;
+                break;
+              }
+              queue.push(candidate);
+            }
+            if (found >= 0) break;
+          }
+        }
+        if (found < 0) {
+          // No money can reach this signature any more, now or later (docs/allocation.md, lemma 2).
+          dead.add(signature);
+          break;
+        }
+        let amount =
+          need < (classes[found] as MoneyClass).spare ? need : (classes[found] as MoneyClass).spare;
+        for (let at = found; parentClass[at] !== -1; at = parentClass[at] as number) {
+          const giver = classes[parentClass[at] as number] as MoneyClass;
+          const moved = giver.flow.get(parentSignature[at] as number) ?? 0n;
+          if (moved < amount) amount = moved;
+        }
+        assert(amount > 0n, 'an augmenting path carries money');
+        (classes[found] as MoneyClass).spare -= amount;
+        let at = found;
+        while (parentClass[at] !== -1) {
+          const via = parentSignature[at] as number;
+          const taker = classes[at] as MoneyClass;
+          const giverIndex = parentClass[at] as number;
+          const giver = classes[giverIndex] as MoneyClass;
+          taker.flow.set(via, (taker.flow.get(via) ?? 0n) + amount);
+          giver.flow.set(via, (giver.flow.get(via) ?? 0n) - amount);
+          at = giverIndex;
+        }
+        const last = classes[at] as MoneyClass;
+        last.flow.set(signature, (last.flow.get(signature) ?? 0n) + amount);
+        need -= amount;
+        got += amount;
+      }
+      funded.set(line.id, got);
+    }
+
+    // 4. From class-to-signature flows to pledge-to-line allocations: lines of a signature take
+    //    the classes' flows in order, then each class hands its share out pledge by pledge.
+    const classLines = classes.map(() => [] as { line: EngineLine; amount: bigint }[]);
+    const linesBySignature = new Map<number, EngineLine[]>();
+    for (const line of lines) {
+      const signature = lineSignature.get(line.id) as number;
+      const list = linesBySignature.get(signature) ?? [];
+      list.push(line);
+      linesBySignature.set(signature, list);
+    }
+    for (const [signature, signatureLines] of linesBySignature) {
+      const sources = (signatureClasses[signature] as number[])
+        .slice()
+        .sort((a, b) => a - b)
+        .map((index) => ({ index, left: (classes[index] as MoneyClass).flow.get(signature) ?? 0n }));
+      let source = 0;
+      for (const line of signatureLines) {
+        let left = funded.get(line.id) ?? 0n;
+        while (left > 0n) {
+          const from = sources[source];
+          assert(from !== undefined, 'the classes carry what the lines of a signature received');
+          if (from.left === 0n) {
+            source += 1;
+            continue;
+          }
+          const amount = from.left < left ? from.left : left;
+          from.left -= amount;
+          left -= amount;
+          (classLines[from.index] as { line: EngineLine; amount: bigint }[]).push({ line, amount });
+        }
+      }
+      assert(
+        sources.every((from) => from.left === 0n),
+        'every class flow reaches a line',
+      );
+    }
+    const priority = new Map(lines.map((line, index) => [line.id, index]));
+    const allocations: EngineAllocation[] = [];
+    classes.forEach((moneyClass, index) => {
+      const shares = (classLines[index] as { line: EngineLine; amount: bigint }[]).sort(
+        (a, b) => (priority.get(a.line.id) as number) - (priority.get(b.line.id) as number),
+      );
+      let pledgeIndex = 0;
+      let pledgeLeft = moneyClass.pledges[0]?.available ?? 0n;
+      for (const share of shares) {
+        let left = share.amount;
+        while (left > 0n) {
+          const pledge = moneyClass.pledges[pledgeIndex];
+          assert(pledge !== undefined, 'a class never gives more than its pledges hold');
+          if (pledgeLeft === 0n) {
+            pledgeIndex += 1;
+            pledgeLeft = moneyClass.pledges[pledgeIndex]?.available ?? 0n;
+            continue;
+          }
+          const amount = pledgeLeft < left ? pledgeLeft : left;
+          pledgeLeft -= amount;
+          left -= amount;
+          allocations.push({
+            pledgeId: pledge.id,
+            lineId: share.line.id,
+            packageId: share.line.packageId,
+            amount,
+          });
+        }
+      }
+    });
+
+    // 5. Where each pledge's money went, and why each short line stays short.
+    const usesByPledge = new Map<string, { lineId: string; packageId: string; amount: bigint }[]>();
+    for (const allocation of allocations) {
+      const list = usesByPledge.get(allocation.pledgeId) ?? [];
+      list.push({ lineId: allocation.lineId, packageId: allocation.packageId, amount: allocation.amount });
+      usesByPledge.set(allocation.pledgeId, list);
+    }
+    const pledges: PledgeUse[] = [...inputPledges]
+      .sort((a, b) => compareText(a.id, b.id))
+      .map((pledge) => {
+        const uses = usesByPledge.get(pledge.id) ?? [];
+        return {
+          pledgeId: pledge.id,
+          available: pledge.available,
+          allocated: uses.reduce((sum, use) => sum + use.amount, 0n),
+          lines: uses,
+        };
+      });
+    const explainClass = (index: number, shortLine: EngineLine): ShortfallMoney[] =>
+      (classes[index] as MoneyClass).pledges.map((pledge) => ({
+        pledgeId: pledge.id,
+        available: pledge.available,
+        usedBy: (usesByPledge.get(pledge.id) ?? []).map((use) => ({
+          ...use,
+          higherPriority: (priority.get(use.lineId) as number) < (priority.get(shortLine.id) as number),
+        })),
+      }));
+    const shortfalls: Shortfall[] = [];
+    for (const line of lines) {
+      const missing = line.need - (funded.get(line.id) ?? 0n);
+      if (missing === 0n) continue;
+      const signature = lineSignature.get(line.id) as number;
+      const eligible = signatureClasses[signature] as number[];
+      // The classes reachable backwards from the line in the final flow: all without spare money.
+      const reached = new Set<number>(eligible);
+      const queue = [...eligible];
+      const seenSignatures = new Set<number>([signature]);
+      for (let head = 0; head < queue.length; head += 1) {
+        for (const [other, amount] of (classes[queue[head] as number] as MoneyClass).flow) {
+          if (amount === 0n || seenSignatures.has(other)) continue;
+          seenSignatures.add(other);
+          for (const candidate of signatureClasses[other] as number[]) {
+            if (reached.has(candidate)) continue;
+            reached.add(candidate);
+            queue.push(candidate);
+          }
+        }
+      }
+      const eligibleSet = new Set(eligible);
+      shortfalls.push({
+        lineId: line.id,
+        packageId: line.packageId,
+        missing,
+        eligible: [...eligible].sort((a, b) => a - b).flatMap((index) => explainClass(index, line)),
+        swappable: [...reached]
+          .filter((index) => !eligibleSet.has(index))
+          .sort((a, b) => a - b)
+          .flatMap((index) => explainClass(index, line)),
+      });
+    }
+    return {
+      allocations,
+      lines: lines.map((line) => ({
+        lineId: line.id,
+        packageId: line.packageId,
+        need: line.need,
+        funded: funded.get(line.id) ?? 0n,
+      })),
+      shortfalls,
+      pledges,
+    };
+  },
+} as const;

@@ -1,0 +1,11 @@
+export {
+  AllocationEngine,
+  type EngineAllocation,
+  type EngineLine,
+  type EnginePlan,
+  type EnginePledge,
+  type LineUse,
+  type PledgeUse,
+  type Shortfall,
+  type ShortfallMoney,
+} from './allocation-engine.ts';
