@@ -98,6 +98,11 @@ function byPriority(a: EngineLine, b: EngineLine): number {
   return a.packageRank - b.packageRank || a.lineRank - b.lineRank || compareText(a.id, b.id);
 }
 
+/** The smaller of two amounts (Math.min takes no bigint). */
+function smaller(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
 function requireBigint(value: unknown, what: string): asserts value is bigint {
   if (typeof value !== 'bigint') throw new TypeError(`${what} is a bigint of minor units, never a JS number`);
 }
@@ -209,7 +214,7 @@ export const AllocationEngine = {
         if (need === 0n) break;
         const moneyClass = classes[index] as MoneyClass;
         if (moneyClass.spare === 0n) continue;
-        const amount = moneyClass.spare < need ? moneyClass.spare : need;
+        const amount = smaller(moneyClass.spare, need);
         moneyClass.spare -= amount;
         moneyClass.flow.set(signature, (moneyClass.flow.get(signature) ?? 0n) + amount);
         need -= amount;
@@ -251,12 +256,11 @@ export const AllocationEngine = {
           dead.add(signature);
           break;
         }
-        let amount =
-          need < (classes[found] as MoneyClass).spare ? need : (classes[found] as MoneyClass).spare;
+        let amount = smaller(need, (classes[found] as MoneyClass).spare);
         for (let at = found; parentClass[at] !== -1; at = parentClass[at] as number) {
           const giver = classes[parentClass[at] as number] as MoneyClass;
           const moved = giver.flow.get(parentSignature[at] as number) ?? 0n;
-          if (moved < amount) amount = moved;
+          amount = smaller(amount, moved);
         }
         assert(amount > 0n, 'an augmenting path carries money');
         (classes[found] as MoneyClass).spare -= amount;
@@ -303,7 +307,7 @@ export const AllocationEngine = {
             source += 1;
             continue;
           }
-          const amount = from.left < left ? from.left : left;
+          const amount = smaller(from.left, left);
           from.left -= amount;
           left -= amount;
           (classLines[from.index] as { line: EngineLine; amount: bigint }[]).push({ line, amount });
@@ -332,7 +336,7 @@ export const AllocationEngine = {
             pledgeLeft = moneyClass.pledges[pledgeIndex]?.available ?? 0n;
             continue;
           }
-          const amount = pledgeLeft < left ? pledgeLeft : left;
+          const amount = smaller(pledgeLeft, left);
           pledgeLeft -= amount;
           left -= amount;
           allocations.push({
