@@ -1,7 +1,6 @@
 import { canonicalJson } from '../core/audit/canonical-json.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
-import { isUniqueViolation } from '../store/errors.ts';
 import type { Repositories } from '../store/unit-of-work.ts';
 import { type AppContext, timestamp } from './context.ts';
 
@@ -41,7 +40,8 @@ async function replay(
  * Runs a money write at most once per (actor, key). A retry with the same request gets the first
  * response back; the same key with another request is a 409. The response is stored in the write's
  * own transaction, so a crash either loses both or keeps both. Two concurrent requests with one key:
- * the second insert fails on the primary key, its transaction rolls back, and it replays the first.
+ * the second fails (on the key's primary key, or on the first one's effect), its transaction rolls
+ * back, and it replays the first.
  */
 export async function runIdempotent<T>(
   context: AppContext,
@@ -70,7 +70,9 @@ export async function runIdempotent<T>(
     });
     return { ...respond(result), replayed: false };
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    // A concurrent request with this key may have committed while this one ran, and made it fail:
+    // on the key itself (a unique violation), or through its own effect (the pledge it moved is no
+    // longer at the version or stage this one read). Either way the first response stands.
     const winner = await replay(context, actor, request);
     if (!winner) throw error;
     return { ...winner, replayed: true };
