@@ -43,8 +43,7 @@ async function checkEarmark(repositories: Repositories, earmark: Earmark): Promi
       }
     }
   }
-  // Packages arrive with the allocation engine; until a package table exists, no package id is known.
-  if (earmark.kind === 'package') {
+  if (earmark.kind === 'package' && !(await repositories.packages.exists(earmark.packageId))) {
     throw new Failure('PACKAGE_UNKNOWN', `The earmark names an unknown package '${earmark.packageId}'.`, [
       { path: '/earmark/packageId', message: 'unknown package' },
     ]);

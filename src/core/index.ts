@@ -1,4 +1,5 @@
 export * from './access/index.ts';
+export * from './allocation/index.ts';
 export * from './audit/index.ts';
 export * from './calendar/index.ts';
 export * from './directory/index.ts';
@@ -17,5 +18,5 @@ export { Limits } from './limits.ts';
 export * from './money/index.ts';
 export * from './packages/index.ts';
 export * from './pledges/index.ts';
+export * from './reports/index.ts';
 export * from './requirements/index.ts';
-export * from './allocation/index.ts';

@@ -33,6 +33,14 @@ export const Limits = {
   accountDepthMax: 6,
   journalDescriptionLengthMax: 200,
   earmarkCategoriesMax: 50,
+  /** Pledges an explanation of a short line lists by name (the rest are counted). */
+  explanationPledgesMax: 10,
+  /** Lines listed per pledge in an explanation. */
+  explanationUsesMax: 5,
+  /** Lines of one package (a ~$500M package has tens). */
+  packageLinesMax: 1_000,
+  /** Requirements a package proposal lists as left out, with their reasons; the count says how many in all. */
+  proposalLeftOutMax: 100,
   sessionLifetimeSeconds: 8 * 60 * 60,
   tokenLifetimeDaysDefault: 90,
   tokenLifetimeDaysMax: 366,

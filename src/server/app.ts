@@ -18,7 +18,9 @@ import { directoryRoutes } from './routes/directory.routes.ts';
 import { fxRateRoutes } from './routes/fx-rate.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
+import { packageRoutes } from './routes/package.routes.ts';
 import { pledgeRoutes } from './routes/pledge.routes.ts';
+import { publicRoutes } from './routes/public.routes.ts';
 import { requirementRoutes } from './routes/requirement.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tokenRoutes } from './routes/token.routes.ts';
@@ -156,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     directoryRoutes(router, options.context);
     requirementRoutes(router, options.context);
     pledgeRoutes(router, options.context);
+    packageRoutes(router, options.context);
+    publicRoutes(router, options.context);
     fxRateRoutes(router, options.context);
     ledgerRoutes(router, options.context);
     auditRoutes(router, options.context);

@@ -1,6 +1,17 @@
-import type { OrganizationJson, PledgeJson, RequirementJson, UserJson } from '../contract/index.ts';
+import type { PackageView } from '../app/packages.ts';
+import type {
+  DeliveryJson,
+  OrganizationJson,
+  PackageJson,
+  PledgeJson,
+  ProposalJson,
+  RequirementJson,
+  UserJson,
+} from '../contract/index.ts';
 import type { Organization } from '../core/directory/organization.ts';
 import { Money } from '../core/money/money.ts';
+import type { Delivery } from '../core/packages/delivery.ts';
+import type { PackageProposal } from '../core/packages/package-proposal.ts';
 import { Earmark } from '../core/pledges/earmark.ts';
 import type { Requirement } from '../core/requirements/requirement.ts';
 import type { StoredPledge } from '../store/pledge.repository.ts';
@@ -53,6 +64,52 @@ export const present = {
       version: pledge.version,
       createdAt: pledge.createdAt,
       updatedAt: pledge.updatedAt,
+    };
+  },
+  package(view: PackageView): PackageJson {
+    const { package: pkg } = view;
+    return {
+      id: pkg.id,
+      ref: pkg.ref,
+      name: pkg.name,
+      rank: pkg.rank,
+      target: Money.toJson(pkg.target),
+      price: view.price && Money.toJson(view.price),
+      status: pkg.status,
+      lines: pkg.lines.map((line) => ({
+        id: line.id,
+        requirementId: line.requirementId,
+        requirementRef: line.requirementRef,
+        category: line.category,
+        quantity: line.quantity,
+        amount: line.amount && Money.toJson(line.amount),
+        funded: Money.toJson(view.fundedByLine.get(line.id) ?? Money.zero(view.funded.currency)),
+        deliveredQuantity: line.deliveredQuantity,
+        receivedQuantity: line.receivedQuantity,
+      })),
+      funded: Money.toJson(view.funded),
+      coverage: view.coverage,
+      deliveries: view.deliveries.map(present.delivery),
+      version: pkg.version,
+      createdAt: pkg.createdAt,
+      updatedAt: pkg.updatedAt,
+    };
+  },
+  delivery(delivery: Delivery): DeliveryJson {
+    return { ...delivery };
+  },
+  proposal(proposal: PackageProposal): ProposalJson {
+    return {
+      name: proposal.name,
+      target: Money.toJson(proposal.target),
+      lines: proposal.lines.map((line) => ({ ...line, estimatedAmount: Money.toJson(line.estimatedAmount) })),
+      total: Money.toJson(proposal.total),
+      remaining: Money.toJson(proposal.remaining),
+      notIncluded: proposal.notIncluded.map((left) => ({
+        ...left,
+        estimatedAmount: left.estimatedAmount && Money.toJson(left.estimatedAmount),
+      })),
+      notIncludedCount: proposal.notIncludedCount,
     };
   },
   organization(organization: Organization): OrganizationJson {

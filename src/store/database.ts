@@ -190,6 +190,62 @@ export interface PostingTable {
   entry_date: string;
 }
 
+export interface PackageTable {
+  id: string;
+  ref: string;
+  name: string;
+  rank: Integer;
+  /** USD minor units. */
+  target_minor: Bigint;
+  status: string;
+  version: Integer;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PackageLineTable {
+  id: string;
+  package_id: string;
+  requirement_id: string;
+  category: string;
+  quantity: Integer;
+  /** USD minor units; null until the supplier prices the package. */
+  amount_minor: Bigint | null;
+  delivered_quantity: Integer;
+  received_quantity: Integer;
+  line_no: Integer;
+}
+
+export interface DeliveryTable {
+  id: string;
+  package_id: string;
+  line_id: string;
+  quantity: Integer;
+  shipped_on: string;
+  recorded_by: string;
+  recorded_at: string;
+  received_on: string | null;
+  received_by: string | null;
+}
+
+/** Money of one pledge assigned to one package line; released (never deleted) when undone. */
+export interface AllocationTable {
+  id: string;
+  plan_id: string;
+  pledge_id: string;
+  package_id: string;
+  line_id: string;
+  usd_minor: Bigint;
+  /** The same money in the pledge's own currency. */
+  amount_minor: Bigint;
+  currency: string;
+  /** The journal entry that recorded the allocation. */
+  entry_id: string;
+  created_at: string;
+  released_at: string | null;
+  release_entry_id: string | null;
+}
+
 export interface Database {
   organization: OrganizationTable;
   app_user: AppUserTable;
@@ -209,4 +265,8 @@ export interface Database {
   pledge: PledgeTable;
   journal_entry: JournalEntryTable;
   posting: PostingTable;
+  package: PackageTable;
+  package_line: PackageLineTable;
+  delivery: DeliveryTable;
+  allocation: AllocationTable;
 }

@@ -57,6 +57,13 @@ export class LedgerRepository {
     return { ...entry, id, seq, recordedAt };
   }
 
+  /** One entry with its postings, by id. */
+  async findById(id: string): Promise<RecordedEntry | undefined> {
+    const rows = await this.db.selectFrom('journal_entry').selectAll().where('id', '=', id).execute();
+    const [entry] = await this.withPostings(rows);
+    return entry;
+  }
+
   /** Balances per account and currency, summed by the database, as of a date (inclusive). */
   async balances(asOf?: IsoDate): Promise<AccountBalance[]> {
     let query = this.db

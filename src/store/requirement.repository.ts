@@ -78,6 +78,38 @@ export class RequirementRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  async findByIds(ids: readonly string[]): Promise<Requirement[]> {
+    const result: Requirement[] = [];
+    for (let start = 0; start < ids.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('requirement')
+        .selectAll()
+        .where('id', 'in', ids.slice(start, start + 500))
+        .execute();
+      result.push(...rows.map(toRequirement));
+    }
+    return result;
+  }
+
+  /**
+   * Moves a line to the status its packages give it, with a version bump, if the stored row still
+   * has `expectedVersion`; false when another writer got there first.
+   */
+  async updateStatus(
+    id: string,
+    status: RequirementStatus,
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('requirement')
+      .set({ status, version: expectedVersion + 1, updated_at: updatedAt })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   async setRank(id: string, rank: number | null): Promise<void> {
     await this.db.updateTable('requirement').set({ rank }).where('id', '=', id).execute();
   }

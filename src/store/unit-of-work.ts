@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Sha256Hex } from '../core/audit/audit-event.ts';
+import { AllocationRepository } from './allocation.repository.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditCheckpointRepository } from './audit-checkpoint.repository.ts';
@@ -10,6 +11,7 @@ import { FxRateRepository } from './fx-rate.repository.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 import { OrganizationRepository } from './organization.repository.ts';
+import { PackageRepository } from './package.repository.ts';
 import { PledgeRepository } from './pledge.repository.ts';
 import { PriorityListRepository } from './priority-list.repository.ts';
 import { RequirementRepository } from './requirement.repository.ts';
@@ -33,6 +35,8 @@ export class Repositories {
   readonly fxRates: FxRateRepository;
   readonly pledges: PledgeRepository;
   readonly ledger: LedgerRepository;
+  readonly packages: PackageRepository;
+  readonly allocations: AllocationRepository;
 
   constructor(db: Kysely<Database>, sha256: Sha256Hex) {
     this.organizations = new OrganizationRepository(db);
@@ -49,6 +53,8 @@ export class Repositories {
     this.fxRates = new FxRateRepository(db);
     this.pledges = new PledgeRepository(db);
     this.ledger = new LedgerRepository(db);
+    this.packages = new PackageRepository(db);
+    this.allocations = new AllocationRepository(db);
   }
 }
 

@@ -46,11 +46,26 @@ export const policyTable = {
   'pledge.read': ['donor', 'coordinator', 'auditor'],
   'pledge.create': ['donor', 'coordinator'],
   'pledge.transition': ['donor', 'coordinator'],
+  /**
+   * Donors read the packages they fund only (the use case checks the relation through the
+   * allocations of their pledges; any other package is 404 to them).
+   */
+  'package.list': ['coordinator', 'supplier', 'auditor', 'donor'],
+  'package.read': ['coordinator', 'supplier', 'auditor', 'donor'],
+  'package.create': ['coordinator'],
+  'package.edit': ['coordinator'],
+  'package.propose': ['coordinator'],
+  /** The route of every package transition; the use case checks who may make which (PackageStatus). */
+  'package.transition': ['coordinator', 'supplier'],
+  'delivery.record': ['supplier'],
+  'delivery.confirm': ['recipient'],
   'ledger.read': ['coordinator', 'auditor'],
   'ledger.export': ['coordinator', 'auditor'],
   'audit.read': ['auditor', 'admin'],
   'audit.verify': ['auditor', 'admin'],
   'audit.head.read': ['public', ...allUsers],
+  /** Aggregates only: no restricted pledge, no undisclosed amount, never an item line. */
+  'public-summary.read': ['public', ...allUsers],
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Action = keyof typeof policyTable;
