@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { OrganizationKind, Role } from '../core/access/roles.ts';
+import type { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
+import { assert } from '../core/errors.ts';
+import type { PledgeStage } from '../core/pledges/pledge.ts';
 import type { RequirementVisibility } from '../core/requirements/requirement.ts';
 import { createCategory } from './categories.ts';
 import { type AppContext, systemActor } from './context.ts';
 import { addOrganization, addUser } from './directory.ts';
+import { recordFxRate } from './fx-rates.ts';
+import { recordPledge, transitionPledge } from './pledges.ts';
 import { createRequirement, transitionRequirement } from './requirements.ts';
 import { actorOf } from './sessions.ts';
 
@@ -23,6 +28,38 @@ export interface DemoData {
     visibility?: RequirementVisibility;
     notes?: string;
   }[];
+  /** Per-USD rates, each with its source: implied by a source's own USD figure, or illustrative. */
+  readonly fxRates: readonly DemoFxRate[];
+  /** Public PURL contributions, each with its source; see demo/README.md. */
+  readonly pledges: readonly DemoPledge[];
+}
+
+export interface DemoFxRate {
+  readonly currency: string;
+  readonly date: IsoDate;
+  readonly perUsd: string;
+  readonly source: string;
+  /** How the rate was obtained, for a person; not stored. */
+  readonly notes?: string;
+}
+
+export interface DemoPledge {
+  /** Stable within the data set (`NLD-2025-08-04`): what `duplicateOfKey` points at. */
+  readonly key: string;
+  readonly donor: string;
+  /** Null for an amount that is classified or not found. */
+  readonly amount: { readonly amount: string; readonly currency: string } | null;
+  readonly announcedOn: IsoDate;
+  readonly forum: string;
+  readonly source: string;
+  readonly earmark: { readonly categories?: readonly string[] };
+  readonly stage: PledgeStage;
+  readonly committedOn?: IsoDate;
+  readonly paidOn?: IsoDate;
+  readonly visibility: 'public' | 'amount-undisclosed' | 'restricted';
+  /** The key of the pledge whose money this one re-announces. */
+  readonly duplicateOfKey?: string;
+  readonly notes: string;
 }
 
 export interface DemoAccount {
@@ -87,5 +124,57 @@ export async function loadDemo(
       await transitionRequirement(context, coordinator, requirement.id, 'validated', undefined, undefined);
     }
   }
+  for (const rate of data.fxRates) {
+    const { notes: _notes, ...record } = rate;
+    await recordFxRate(context, coordinator, record);
+  }
+  await loadPledges(context, coordinator, data.pledges);
   return { loaded: true, accounts };
+}
+
+/**
+ * Records the pledges as the coordinator records public announcements: each with its source, in
+ * the order of the file, originals before the re-announcements that point at them (a first,
+ * partial announcement may re-announce money fixed later). A pledge the sources say was committed
+ * or paid is recorded as announced and then moved, so that its history reads as it happened.
+ */
+async function loadPledges(context: AppContext, coordinator: Actor, pledges: readonly DemoPledge[]) {
+  const ids = new Map<string, string>();
+  const originals = pledges.filter((pledge) => pledge.duplicateOfKey === undefined);
+  const reAnnouncements = pledges.filter((pledge) => pledge.duplicateOfKey !== undefined);
+  for (const pledge of [...originals, ...reAnnouncements]) {
+    assert(!ids.has(pledge.key), `demo pledge key ${pledge.key} is unique`);
+    const expected =
+      pledge.paidOn !== undefined ? 'paid' : pledge.committedOn !== undefined ? 'committed' : 'announced';
+    assert(expected === pledge.stage, `demo pledge ${pledge.key} has the dates of its stage ${pledge.stage}`);
+    const duplicateOf = pledge.duplicateOfKey === undefined ? undefined : ids.get(pledge.duplicateOfKey);
+    assert(
+      pledge.duplicateOfKey === undefined || duplicateOf !== undefined,
+      `demo pledge ${pledge.key} re-announces a pledge of the data set (${pledge.duplicateOfKey})`,
+    );
+    const recorded = await recordPledge(context, coordinator, {
+      donor: pledge.donor,
+      amount: pledge.amount,
+      announcedOn: pledge.announcedOn,
+      forum: pledge.forum,
+      source: pledge.source,
+      earmark: pledge.earmark.categories ? { categories: pledge.earmark.categories } : {},
+      visibility: pledge.visibility,
+      notes: pledge.notes,
+      ...(duplicateOf === undefined ? {} : { duplicateOf }),
+    });
+    ids.set(pledge.key, recorded.id);
+    if (pledge.committedOn !== undefined) {
+      await transitionPledge(
+        context,
+        coordinator,
+        recorded.id,
+        { to: 'committed', on: pledge.committedOn },
+        undefined,
+      );
+    }
+    if (pledge.paidOn !== undefined) {
+      await transitionPledge(context, coordinator, recorded.id, { to: 'paid', on: pledge.paidOn }, undefined);
+    }
+  }
 }

@@ -1,0 +1,98 @@
+import Type, { type Static } from 'typebox';
+import { pledgeStages } from '../core/pledges/pledge.ts';
+import { summaryStages } from '../core/reports/public-summary.ts';
+import { DateTimeSchema, MoneySchema, StringEnum } from './common.schema.ts';
+
+/** Every amount of a table row is a sum of disclosed pledges only, in USD. */
+const rowFields = {
+  announced: MoneySchema,
+  committed: MoneySchema,
+  paid: MoneySchema,
+  pledges: Type.Integer({ minimum: 0, description: 'pledges whose money is in the amounts' }),
+  undisclosedPledges: Type.Integer({
+    minimum: 0,
+    description: 'pledges whose amount is undisclosed: counted, never valued or estimated',
+  }),
+};
+
+export const StageTotalSchema = Type.Object({
+  stage: StringEnum(summaryStages),
+  counts: Type.Array(StringEnum(pledgeStages), { description: 'the pledge stages this total counts' }),
+  amount: MoneySchema,
+  pledges: Type.Integer({ minimum: 0 }),
+  fxRule: Type.String(),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const DonorRowSchema = Type.Object({
+  code: Type.String({ examples: ['GBR'] }),
+  name: Type.String(),
+  ...rowFields,
+});
+
+export const CategoryRowSchema = Type.Object({
+  key: Type.String({
+    description: '"unearmarked", "package", a category code, or several codes joined with "+"',
+    examples: ['air-defence', 'air-defence+artillery-ammunition', 'unearmarked'],
+  }),
+  label: Type.String(),
+  categories: Type.Array(Type.String()),
+  ...rowFields,
+});
+
+export const MonthRowSchema = Type.Object({
+  month: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'month of announcement' }),
+  ...rowFields,
+});
+
+export const ForumRowSchema = Type.Object({
+  forum: Type.String({ examples: ['UDCG, Brussels, 2026-02-12'] }),
+  ...rowFields,
+});
+
+export const PublicSummarySchema = Type.Object(
+  {
+    asOf: DateTimeSchema,
+    currency: Type.Literal('USD'),
+    totals: Type.Array(StageTotalSchema),
+    byDonor: Type.Array(DonorRowSchema),
+    byCategory: Type.Array(CategoryRowSchema),
+    byMonth: Type.Array(MonthRowSchema),
+    byForum: Type.Array(ForumRowSchema),
+    packages: Type.Array(Type.Object({}), {
+      maxItems: 0,
+      description: 'packages with status and coverage; empty until package allocations are recorded',
+    }),
+    pledgesCounted: Type.Integer({ minimum: 0 }),
+    reAnnouncementsExcluded: Type.Integer({ minimum: 0 }),
+    undisclosedPledges: Type.Integer({ minimum: 0 }),
+    rules: Type.Object({
+      stages: Type.String(),
+      fx: Type.String(),
+      reAnnouncements: Type.String(),
+      undisclosed: Type.String(),
+      restricted: Type.String(),
+      categories: Type.String(),
+      months: Type.String(),
+      forums: Type.String(),
+    }),
+  },
+  {
+    title: 'PublicSummary',
+    description:
+      'The public figures: totals by stage, by donor, by capability category, by month and by forum, ' +
+      'each naming what it counts. No restricted pledge, no undisclosed amount, no item line.',
+  },
+);
+export type PublicSummaryJson = Static<typeof PublicSummarySchema>;
+
+export const PublicSummaryQuerySchema = Type.Object(
+  {
+    format: Type.Optional(
+      StringEnum(['json'] as const, {
+        description: 'json: the same document as a download (Content-Disposition: attachment)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,16 @@
+export {
+  type CategoryRow,
+  type DonorRow,
+  type ForumRow,
+  type MonthRow,
+  type PackageSummary,
+  PublicSummaries,
+  type PublicSummary,
+  type PublicSummaryInput,
+  type PublicSummaryRules,
+  type StageAmounts,
+  type StageTotal,
+  type SummaryRow,
+  type SummaryStage,
+  summaryStages,
+} from './public-summary.ts';
