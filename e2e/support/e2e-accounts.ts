@@ -4,6 +4,7 @@ export const e2ePassword = 'e2e journey password 2026';
 export const e2eAccounts = {
   recipient: 'planner@mod.gov.ua.example',
   coordinator: 'coordinator@nato.example',
+  donor: 'treasury@gov.uk.example',
 } as const;
 
 /** The port the e2e server listens on (PURL_E2E_PORT overrides it). */

@@ -1,13 +1,10 @@
 import type { Locator, Page } from '@playwright/test';
 import { en } from '../../src/web/i18n/en.ts';
-import { e2ePassword } from './e2e-accounts.ts';
+import { logInAs } from './session.ts';
 
-/** Logs in through the login form and waits for the priority list. */
+/** Logs in through the login form and waits for the priority list, the first page of these roles. */
 export async function logIn(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel(en.login.email).fill(email);
-  await page.getByLabel(en.login.password).fill(e2ePassword);
-  await page.getByRole('button', { name: en.login.submit, exact: true }).click();
+  await logInAs(page, email);
   await priorityTable(page).waitFor();
 }
 

@@ -4,6 +4,7 @@ import { ApiClient } from './api/client.ts';
 import { AppShell } from './features/layout/app-shell.tsx';
 import { SessionProvider } from './features/session/session-provider.tsx';
 import { I18nProvider } from './i18n/i18n-provider.tsx';
+import { RouterProvider } from './routing/router.tsx';
 import './styles.css';
 
 const api = new ApiClient({ storage: sessionStorage });
@@ -13,9 +14,11 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <I18nProvider>
-        <SessionProvider api={api}>
-          <AppShell />
-        </SessionProvider>
+        <RouterProvider>
+          <SessionProvider api={api}>
+            <AppShell />
+          </SessionProvider>
+        </RouterProvider>
       </I18nProvider>
     </StrictMode>,
   );

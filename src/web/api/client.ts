@@ -1,7 +1,9 @@
 import type {
   CategoryJson,
   MeJson,
+  NewPledgeJson,
   NewRequirementJson,
+  PledgeJson,
   PriorityListJson,
   ProblemJson,
   RequirementJson,
@@ -10,6 +12,21 @@ import type {
 } from '../../contract/index.ts';
 
 export type RequestedTransition = RequirementTransitionJson['to'];
+
+export type PledgeStage = PledgeJson['stage'];
+
+/** A stage change of a pledge: the stage it reaches and the date it did (YYYY-MM-DD). */
+export interface PledgeTransitionJson {
+  readonly to: Exclude<PledgeStage, 'announced'>;
+  readonly on: string;
+}
+
+export interface PledgeQuery {
+  readonly stage?: PledgeStage | null;
+  readonly donor?: string | null;
+  readonly cursor?: string | null;
+  readonly limit?: number;
+}
 
 /** The codes of the server's catalogue, plus the two failures that never reach the server. */
 export type ApiErrorCode = ProblemJson['code'] | 'NETWORK_ERROR' | 'UNEXPECTED_RESPONSE';
@@ -32,7 +49,7 @@ export class ApiError extends Error {
   }
 }
 
-interface Page<T> {
+export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
 }
@@ -46,6 +63,8 @@ export interface StoredSession {
 const storageKey = 'purl.session';
 /** The largest page the API serves (Limits.pageSizeMax). */
 const pageSizeMax = 500;
+/** The register's page size (Limits.pageSizeDefault). */
+export const pledgePageSize = 50;
 /** Enough pages for the longest priority list (Limits.priorityListLinesMax / pageSizeMax). */
 const pagesMax = 20;
 
@@ -59,6 +78,8 @@ interface RequestOptions {
   readonly body?: unknown;
   /** The version read; sent as If-Match so that a stale edit is refused with 412. */
   readonly ifMatch?: number;
+  /** Names one money write: a retry with the same key and body gets the first response back. */
+  readonly idempotencyKey?: string;
 }
 
 function isProblem(value: unknown): value is ProblemJson {
@@ -157,6 +178,35 @@ export class ApiClient {
     });
   }
 
+  /** One page of the pledges the caller may see (a donor its own), by announcement date. */
+  pledges(query: PledgeQuery = {}): Promise<Page<PledgeJson>> {
+    const params = new URLSearchParams({ limit: String(query.limit ?? pledgePageSize) });
+    if (query.stage) params.set('stage', query.stage);
+    if (query.donor) params.set('donor', query.donor);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request<Page<PledgeJson>>('GET', `/api/v1/pledges?${params}`);
+  }
+
+  pledge(id: string): Promise<PledgeJson> {
+    return this.request<PledgeJson>('GET', `/api/v1/pledges/${encodeURIComponent(id)}`);
+  }
+
+  createPledge(pledge: NewPledgeJson, idempotencyKey: string): Promise<PledgeJson> {
+    return this.request<PledgeJson>('POST', '/api/v1/pledges', { body: pledge, idempotencyKey });
+  }
+
+  transitionPledge(
+    pledge: Pick<PledgeJson, 'id' | 'version'>,
+    change: PledgeTransitionJson,
+    idempotencyKey: string,
+  ): Promise<PledgeJson> {
+    return this.request<PledgeJson>('POST', `/api/v1/pledges/${encodeURIComponent(pledge.id)}/transitions`, {
+      body: change,
+      ifMatch: pledge.version,
+      idempotencyKey,
+    });
+  }
+
   private async everyPage<T>(path: string): Promise<T[]> {
     const items: T[] = [];
     let cursor: string | null = null;
@@ -180,6 +230,7 @@ export class ApiClient {
     }
     if (method !== 'GET' && this.session) headers['x-csrf-token'] = this.session.csrfToken;
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     let response: Response;
     try {
       response = await fetch(path, init);

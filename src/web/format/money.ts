@@ -73,6 +73,14 @@ export function formatMoney(money: MoneyJson, locale: string): string {
   return template.map((part) => (part.type === 'integer' ? digits : part.value)).join('');
 }
 
+/**
+ * An exact decimal that is not money (an exchange rate) with the locale's decimal separator, digit
+ * for digit: "0.7288" → "0,7288" (uk-UA). Anything else (a fraction "10000/10834") is shown as it is.
+ */
+export function formatDecimal(text: string, locale: string): string {
+  return /^\d+\.\d+$/.test(text) ? text.replace('.', decimalSeparatorOf(locale)) : text;
+}
+
 /** The number of decimals of a currency as Intl knows it; the server's ISO 4217 table decides. */
 export function currencyScale(currency: string): number | undefined {
   try {

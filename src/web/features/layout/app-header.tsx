@@ -1,11 +1,29 @@
 import { formatDateTime } from '../../format/date-time.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { LanguageSwitch } from '../../i18n/language-switch.tsx';
+import { Link, useRouter } from '../../routing/router.tsx';
+import { paths, type Section, sectionOf, sectionsOf } from '../../routing/routes.ts';
 import { useSession } from '../session/session-provider.tsx';
 
 export function AppHeader() {
   const { t, locale } = useI18n();
   const { state, logOut } = useSession();
+  const { route } = useRouter();
+  const current = sectionOf(route);
+  const sections = state.status === 'authenticated' ? sectionsOf[state.me.role] : [];
+  // "page" on the section's own page; "true" inside it (a pledge of the register).
+  const currentOf = (section: Section) =>
+    section !== current
+      ? undefined
+      : route.page === 'requirements' || route.page === 'pledges'
+        ? ('page' as const)
+        : true;
+  const label = (section: Section) =>
+    section === 'requirements'
+      ? t.nav.requirements
+      : state.status === 'authenticated' && state.me.role === 'donor'
+        ? t.nav.myPledges
+        : t.nav.pledges;
   return (
     <header className="app-header">
       <div className="app-header-inner">
@@ -44,6 +62,19 @@ export function AppHeader() {
           )}
         </div>
       </div>
+      {sections.length > 0 && (
+        <nav className="app-nav" aria-label={t.nav.label}>
+          <ul>
+            {sections.map((section) => (
+              <li key={section}>
+                <Link href={paths.section(section)} aria-current={currentOf(section)}>
+                  {label(section)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
     </header>
   );
 }

@@ -1,0 +1,104 @@
+import type { MeJson, PledgeJson } from '../../contract/index.ts';
+
+type Role = MeJson['role'];
+type PledgeStage = PledgeJson['stage'];
+
+/** The pages of the app, as the address bar names them: every page has a deep link. */
+export type Route =
+  | { readonly page: 'home' }
+  | { readonly page: 'requirements' }
+  | { readonly page: 'pledges'; readonly filter: PledgeFilter }
+  | { readonly page: 'pledge-new' }
+  | { readonly page: 'pledge'; readonly id: string }
+  | { readonly page: 'not-found' };
+
+export interface PledgeFilter {
+  readonly stage: PledgeStage | null;
+  readonly donor: string | null;
+}
+
+/** The parts of the app a header link leads to; each page belongs to one. */
+export type Section = 'requirements' | 'pledges';
+
+/**
+ * The sections each role works in, first the one it lands on after logging in. It mirrors the
+ * server's policy table only to offer the pages that can work; the server decides.
+ */
+export const sectionsOf: Readonly<Record<Role, readonly Section[]>> = {
+  recipient: ['requirements'],
+  coordinator: ['requirements', 'pledges'],
+  supplier: ['requirements'],
+  donor: ['pledges'],
+  auditor: ['requirements', 'pledges'],
+  admin: [],
+};
+
+const pledgeStages: readonly PledgeStage[] = ['announced', 'committed', 'paid'];
+const donorPattern = /^[A-Z][A-Z0-9-]{1,15}$/;
+
+function isStage(value: string | null): value is PledgeStage {
+  return value !== null && (pledgeStages as readonly string[]).includes(value);
+}
+
+/** The route of an address; a malformed filter is dropped rather than refused. */
+export function routeOf(pathname: string, search: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'home' };
+  if (path === '/requirements') return { page: 'requirements' };
+  if (path === '/pledges') {
+    const query = new URLSearchParams(search);
+    const stage = query.get('stage');
+    const donor = query.get('donor');
+    return {
+      page: 'pledges',
+      filter: {
+        stage: isStage(stage) ? stage : null,
+        donor: donor !== null && donorPattern.test(donor) ? donor : null,
+      },
+    };
+  }
+  if (path === '/pledges/new') return { page: 'pledge-new' };
+  const pledge = /^\/pledges\/([^/]{1,64})$/.exec(path);
+  if (pledge?.[1]) {
+    try {
+      return { page: 'pledge', id: decodeURIComponent(pledge[1]) };
+    } catch {
+      return { page: 'not-found' };
+    }
+  }
+  return { page: 'not-found' };
+}
+
+export const paths = {
+  home: '/',
+  requirements: '/requirements',
+  pledges(filter: Partial<PledgeFilter> = {}): string {
+    const query = new URLSearchParams();
+    if (filter.stage) query.set('stage', filter.stage);
+    if (filter.donor) query.set('donor', filter.donor);
+    const text = query.toString();
+    return text ? `/pledges?${text}` : '/pledges';
+  },
+  pledgeNew: '/pledges/new',
+  pledge: (id: string) => `/pledges/${encodeURIComponent(id)}`,
+  section: (section: Section) => (section === 'requirements' ? '/requirements' : '/pledges'),
+};
+
+export function sectionOf(route: Route): Section | null {
+  switch (route.page) {
+    case 'requirements':
+      return 'requirements';
+    case 'pledges':
+    case 'pledge-new':
+    case 'pledge':
+      return 'pledges';
+    default:
+      return null;
+  }
+}
+
+/** Whether the role may use the page of this route (home and not-found belong to everyone). */
+export function mayVisit(role: Role, route: Route): boolean {
+  const section = sectionOf(route);
+  return section === null || sectionsOf[role].includes(section);
+}
