@@ -123,18 +123,24 @@ describe('the cases that show greedy matching is wrong', () => {
       {
         lineId: 'L2',
         packageId: 'PKG-1',
+        priority: 1,
         missing: 50n,
-        eligible: [
-          {
-            pledgeId: 'P-17',
-            available: 150n,
-            usedBy: [
-              { lineId: 'L1', packageId: 'PKG-1', amount: 100n, higherPriority: true },
-              { lineId: 'L2', packageId: 'PKG-1', amount: 50n, higherPriority: false },
-            ],
-          },
-        ],
-        swappable: [],
+        eligible: {
+          pledges: 1,
+          total: 150n,
+          listed: [
+            {
+              pledgeId: 'P-17',
+              available: 150n,
+              used: 150n,
+              usedBy: [
+                { lineId: 'L1', packageId: 'PKG-1', amount: 100n, priority: 0 },
+                { lineId: 'L2', packageId: 'PKG-1', amount: 50n, priority: 1 },
+              ],
+            },
+          ],
+        },
+        swappable: { pledges: 0, total: 0n, listed: [] },
       },
     ]);
   });
@@ -265,9 +271,8 @@ describe('properties of every plan', () => {
         expect(fundedTotal + shortTotal).toBe(needTotal);
         // Every short line's eligible money is all used, and only by lines of higher priority.
         for (const shortfall of plan.shortfalls) {
-          for (const money of [...shortfall.eligible, ...shortfall.swappable]) {
-            const used = money.usedBy.reduce((sum, use) => sum + use.amount, 0n);
-            expect(used).toBe(money.available);
+          for (const money of [...shortfall.eligible.listed, ...shortfall.swappable.listed]) {
+            expect(money.used).toBe(money.available);
           }
         }
       }),

@@ -1,4 +1,5 @@
 import { assert } from '../errors.ts';
+import { Limits } from '../limits.ts';
 import { Earmark } from '../pledges/earmark.ts';
 
 /**
@@ -38,29 +39,40 @@ export interface LineUse {
   readonly lineId: string;
   readonly packageId: string;
   readonly amount: bigint;
-  /** Whether the line comes before the short line in priority order. */
-  readonly higherPriority: boolean;
+  /** The line's place in priority order (0 first): compare with the short line's `priority`. */
+  readonly priority: number;
 }
 
 export interface ShortfallMoney {
   readonly pledgeId: string;
   /** The pledge's money before this plan (USD minor units). */
   readonly available: bigint;
-  /** How this plan uses it; it is all used (nothing of it is left for the short line). */
+  /** How much of it this plan uses: all of it, or the line would not be short. */
+  readonly used: bigint;
+  /** The first lines it funds, in priority order (at most `Limits.explanationUsesMax`). */
   readonly usedBy: readonly LineUse[];
+}
+
+/** The money behind a short line: the pledges listed are the largest, at most `Limits.explanationPledgesMax`. */
+export interface ShortfallMoneySummary {
+  readonly pledges: number;
+  readonly total: bigint;
+  readonly listed: readonly ShortfallMoney[];
 }
 
 export interface Shortfall {
   readonly lineId: string;
   readonly packageId: string;
+  /** The line's place in priority order (0 first). */
+  readonly priority: number;
   readonly missing: bigint;
   /** Pledges whose earmark allows this line. */
-  readonly eligible: readonly ShortfallMoney[];
+  readonly eligible: ShortfallMoneySummary;
   /**
    * Pledges that cannot fund the line themselves but whose money could have been swapped in for an
    * eligible pledge elsewhere: they are fully used too (this is why the line stays short).
    */
-  readonly swappable: readonly ShortfallMoney[];
+  readonly swappable: ShortfallMoneySummary;
 }
 
 export interface PledgeUse {
@@ -170,9 +182,9 @@ export const AllocationEngine = {
       let signature = kindOf.get(kind);
       if (signature === undefined) {
         const eligible: number[] = [];
+        const target = { packageId: line.packageId, category: line.category };
         classes.forEach((moneyClass, index) => {
-          if (Earmark.allows(moneyClass.earmark, { packageId: line.packageId, category: line.category }))
-            eligible.push(index);
+          if (Earmark.allows(moneyClass.earmark, target)) eligible.push(index);
         });
         const key = eligible.join(',');
         signature = signatureOf.get(key);
@@ -367,46 +379,123 @@ export const AllocationEngine = {
           lines: uses,
         };
       });
-    const explainClass = (index: number, shortLine: EngineLine): ShortfallMoney[] =>
-      (classes[index] as MoneyClass).pledges.map((pledge) => ({
-        pledgeId: pledge.id,
-        available: pledge.available,
-        usedBy: (usesByPledge.get(pledge.id) ?? []).map((use) => ({
-          ...use,
-          higherPriority: (priority.get(use.lineId) as number) < (priority.get(shortLine.id) as number),
-        })),
-      }));
+    const usedByPledge = new Map<string, bigint>();
+    for (const allocation of allocations) {
+      usedByPledge.set(
+        allocation.pledgeId,
+        (usedByPledge.get(allocation.pledgeId) ?? 0n) + allocation.amount,
+      );
+    }
+    // The explanation names the largest pledges only: a line may be eligible for thousands. Every
+    // pledge gets one global rank (largest first); each class keeps its best ranks; a set of classes
+    // then needs only a merge of those, built once per set of classes and reused.
+    const ranked = classes
+      .flatMap((moneyClass) => moneyClass.pledges)
+      .sort((a, b) =>
+        a.available > b.available ? -1 : a.available < b.available ? 1 : compareText(a.id, b.id),
+      );
+    const rankOf = new Map(ranked.map((pledge, rank) => [pledge.id, rank]));
+    const classTop = classes.map((moneyClass) =>
+      moneyClass.pledges
+        .map((pledge) => rankOf.get(pledge.id) as number)
+        .sort((a, b) => a - b)
+        .slice(0, Limits.explanationPledgesMax),
+    );
+    // Summaries depend on the set of classes only, so short lines of one signature share them.
+    const summaries = new Map<string, ShortfallMoneySummary>();
+    const summarize = (classIndexes: readonly number[]): ShortfallMoneySummary => {
+      const key = classIndexes.join(',');
+      const known = summaries.get(key);
+      if (known) return known;
+      const candidates = Int32Array.from(classIndexes.flatMap((index) => classTop[index] as number[])).sort();
+      const summary: ShortfallMoneySummary = {
+        pledges: classIndexes.reduce((sum, index) => sum + (classes[index] as MoneyClass).pledges.length, 0),
+        total: classIndexes.reduce((sum, index) => sum + (classes[index] as MoneyClass).total, 0n),
+        listed: [...candidates.subarray(0, Limits.explanationPledgesMax)].map((rank) => {
+          const pledge = ranked[rank] as EnginePledge;
+          return {
+            pledgeId: pledge.id,
+            available: pledge.available,
+            used: usedByPledge.get(pledge.id) ?? 0n,
+            usedBy: (usesByPledge.get(pledge.id) ?? []).slice(0, Limits.explanationUsesMax).map((use) => ({
+              ...use,
+              priority: priority.get(use.lineId) as number,
+            })),
+          };
+        }),
+      };
+      summaries.set(key, summary);
+      return summary;
+    };
+    // The classes reachable backwards from a short line in the final flow (all without spare
+    // money): class K reaches K' when K sends money to a signature K' may fund. The closure is
+    // computed once per class; a signature reaches the union of its eligible classes' closures.
+    const words = (classes.length + 31) >>> 5;
+    const closure = classes.map(() => new Uint32Array(words));
+    const neighbours = classes.map((moneyClass) => {
+      const next = new Set<number>();
+      for (const [other, amount] of moneyClass.flow) {
+        if (amount === 0n) continue;
+        for (const candidate of signatureClasses[other] as number[]) next.add(candidate);
+      }
+      return [...next];
+    });
+    classes.forEach((_, start) => {
+      const seen = closure[start] as Uint32Array;
+      const queue = [start];
+      seen[start >>> 5] = (seen[start >>> 5] as number) | (1 << (start & 31));
+      for (let head = 0; head < queue.length; head += 1) {
+        for (const candidate of neighbours[queue[head] as number] as number[]) {
+          const bit = 1 << (candidate & 31);
+          if ((seen[candidate >>> 5] as number) & bit) continue;
+          seen[candidate >>> 5] = (seen[candidate >>> 5] as number) | bit;
+          queue.push(candidate);
+        }
+      }
+    });
+    const reachedBySignature = new Map<number, number[]>();
+    const reachedFrom = (signature: number): number[] => {
+      const known = reachedBySignature.get(signature);
+      if (known) return known;
+      const eligible = signatureClasses[signature] as number[];
+      const union = new Uint32Array(words);
+      for (const index of eligible) {
+        const bits = closure[index] as Uint32Array;
+        for (let word = 0; word < words; word += 1)
+          union[word] = (union[word] as number) | (bits[word] as number);
+      }
+      for (const index of eligible)
+        union[index >>> 5] = (union[index >>> 5] as number) & ~(1 << (index & 31));
+      const swappable: number[] = [];
+      for (let index = 0; index < classes.length; index += 1) {
+        if ((union[index >>> 5] as number) & (1 << (index & 31))) swappable.push(index);
+      }
+      reachedBySignature.set(signature, swappable);
+      return swappable;
+    };
+    const explained = new Map<
+      number,
+      { eligible: ShortfallMoneySummary; swappable: ShortfallMoneySummary }
+    >();
     const shortfalls: Shortfall[] = [];
     for (const line of lines) {
       const missing = line.need - (funded.get(line.id) ?? 0n);
       if (missing === 0n) continue;
       const signature = lineSignature.get(line.id) as number;
-      const eligible = signatureClasses[signature] as number[];
-      // The classes reachable backwards from the line in the final flow: all without spare money.
-      const reached = new Set<number>(eligible);
-      const queue = [...eligible];
-      const seenSignatures = new Set<number>([signature]);
-      for (let head = 0; head < queue.length; head += 1) {
-        for (const [other, amount] of (classes[queue[head] as number] as MoneyClass).flow) {
-          if (amount === 0n || seenSignatures.has(other)) continue;
-          seenSignatures.add(other);
-          for (const candidate of signatureClasses[other] as number[]) {
-            if (reached.has(candidate)) continue;
-            reached.add(candidate);
-            queue.push(candidate);
-          }
-        }
+      let explanation = explained.get(signature);
+      if (!explanation) {
+        explanation = {
+          eligible: summarize([...(signatureClasses[signature] as number[])].sort((a, b) => a - b)),
+          swappable: summarize(reachedFrom(signature)),
+        };
+        explained.set(signature, explanation);
       }
-      const eligibleSet = new Set(eligible);
       shortfalls.push({
         lineId: line.id,
         packageId: line.packageId,
+        priority: priority.get(line.id) as number,
         missing,
-        eligible: [...eligible].sort((a, b) => a - b).flatMap((index) => explainClass(index, line)),
-        swappable: [...reached]
-          .filter((index) => !eligibleSet.has(index))
-          .sort((a, b) => a - b)
-          .flatMap((index) => explainClass(index, line)),
+        ...explanation,
       });
     }
     return {

@@ -8,4 +8,5 @@ export {
   type PledgeUse,
   type Shortfall,
   type ShortfallMoney,
+  type ShortfallMoneySummary,
 } from './allocation-engine.ts';
