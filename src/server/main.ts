@@ -11,6 +11,26 @@ export interface ServeOptions {
   readonly logLevel?: string;
 }
 
+/**
+ * The server's log options. Fastify logs no headers by default; should a serializer ever log them,
+ * the ones that carry credentials (session cookie, bearer token, CSRF token) are removed.
+ * test/api/no-secrets-in-logs.test.ts runs the app with exactly these options.
+ */
+export function serverLoggerOptions(level: string) {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+      remove: true,
+    },
+  };
+}
+
 export const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /**
@@ -20,13 +40,7 @@ export const defaultWebRoot = fileURLToPath(new URL('../../dist/web', import.met
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const app = await buildApp({
     context: options.context,
-    logger: {
-      level: options.logLevel ?? 'info',
-      redact: {
-        paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
-        remove: true,
-      },
-    },
+    logger: serverLoggerOptions(options.logLevel ?? 'info'),
     webRoot: options.webRoot ?? defaultWebRoot,
     onInvariantViolation: (error) => {
       app.log.fatal({ err: error }, 'invariant violated; stopping');
