@@ -46,7 +46,12 @@ test('a coordinator records a public pledge, commits it, and the donor finds it 
 }) => {
   await logInAs(page, e2eAccounts.coordinator);
   const nav = page.getByRole('navigation', { name: en.nav.label });
-  await expect(nav.getByRole('link')).toHaveText([en.nav.requirements, en.nav.pledges]);
+  await expect(nav.getByRole('link')).toHaveText([
+    en.nav.requirements,
+    en.nav.pledges,
+    en.nav.packages,
+    en.nav.allocation,
+  ]);
   await expect(page).toHaveURL(/\/requirements$/);
 
   // The valuation needs the GBP rate of the announcement date, which the coordinator imports first.
@@ -165,7 +170,7 @@ test('a coordinator records a public pledge, commits it, and the donor finds it 
   await logInAs(page, e2eAccounts.donor);
   await expect(page).toHaveURL(/\/pledges$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(en.pledges.headingDonor);
-  await expect(nav.getByRole('link')).toHaveText([en.nav.myPledges]);
+  await expect(nav.getByRole('link')).toHaveText([en.nav.myPledges, en.nav.myPackages, en.nav.whatIf]);
   await expect(rowOf(page, ref)).toBeVisible();
   await expect(rowOf(page, ref).locator('.stage')).toHaveText(en.stages.committed);
   await expect(register(page).getByRole('columnheader', { name: en.pledges.columns.donor })).toHaveCount(0);

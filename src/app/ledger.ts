@@ -1,9 +1,11 @@
 import type { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
-import { assert } from '../core/errors.ts';
+import { assert, Failure } from '../core/errors.ts';
 import type { AccountName } from '../core/ledger/account.ts';
+import { HledgerJournal, type IdentifiedEntry } from '../core/ledger/hledger-journal.ts';
 import { JournalEntry } from '../core/ledger/journal-entry.ts';
 import type { AccountBalance } from '../core/ledger/ledger.ts';
+import type { CurrencyCode } from '../core/money/currency.ts';
 import { Money } from '../core/money/money.ts';
 import type { RecordedEntry } from '../store/ledger.repository.ts';
 import type { Page, PageRequest } from '../store/page.ts';
@@ -103,5 +105,71 @@ export async function verifyLedger(context: AppContext, actor: Actor): Promise<L
     postings,
     unbalancedEntries: unbalanced,
     mismatchedBalances: mismatched,
+  };
+}
+
+/** The journal formats the ledger exports to; a new one (beancount) is one more entry in `exportWriters`. */
+export const ledgerExportFormats = ['hledger'] as const;
+export type LedgerExportFormat = (typeof ledgerExportFormats)[number];
+
+interface ExportWriter {
+  readonly fileExtension: string;
+  readonly mediaType: string;
+  write(
+    entries: AsyncIterable<IdentifiedEntry>,
+    facts: { readonly currencies: readonly CurrencyCode[]; readonly exportedAt: string },
+  ): AsyncIterable<string>;
+}
+
+const exportWriters: Readonly<Record<LedgerExportFormat, ExportWriter>> = {
+  hledger: {
+    fileExtension: HledgerJournal.fileExtension,
+    mediaType: 'text/plain; charset=utf-8',
+    write: (entries, facts) => HledgerJournal.write(entries, facts),
+  },
+};
+
+function isExportFormat(format: string): format is LedgerExportFormat {
+  return (ledgerExportFormats as readonly string[]).includes(format);
+}
+
+/** A ledger export: the text chunks of the file, with the name and media type to serve it under. */
+export interface LedgerExport extends AsyncIterable<string> {
+  readonly format: LedgerExportFormat;
+  /** `purl-ledger-YYYY-MM-DD.journal`, dated on the day of the export. */
+  readonly fileName: string;
+  readonly mediaType: string;
+}
+
+/**
+ * The whole journal in a plain-text accounting format, for an auditor to recompute every balance
+ * with an independent tool (docs/ledger.md). Access and the format are checked at once; the text is
+ * then produced lazily, entry batch by entry batch, as the reader takes the chunks, so an export of
+ * a million postings is never held in memory. The reads are not one snapshot: entries recorded
+ * while the export runs may or may not be in it, but every entry in it is whole.
+ */
+export function exportLedger(context: AppContext, actor: Actor, format: string): LedgerExport {
+  authorize(actor, 'ledger.export');
+  if (typeof format !== 'string' || !isExportFormat(format)) {
+    throw new Failure(
+      'VALIDATION_FAILED',
+      `'${String(format).slice(0, 20)}' is not a ledger export format; use one of: ${ledgerExportFormats.join(', ')}.`,
+      [{ path: '/format', message: `one of: ${ledgerExportFormats.join(', ')}` }],
+    );
+  }
+  const writer = exportWriters[format];
+  const exportedAt = timestamp(context);
+  const ledger = context.store.read.ledger;
+  async function* chunks(): AsyncGenerator<string> {
+    // The currencies come first: the journal declares each one before any entry uses it.
+    const balances = await ledger.balances();
+    const currencies = [...new Set(balances.map((balance) => balance.balance.currency))].sort();
+    yield* writer.write(ledger.all(), { currencies, exportedAt });
+  }
+  return {
+    format,
+    fileName: `purl-ledger-${exportedAt.slice(0, 10)}.${writer.fileExtension}`,
+    mediaType: writer.mediaType,
+    [Symbol.asyncIterator]: chunks,
   };
 }

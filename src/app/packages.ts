@@ -75,6 +75,7 @@ export interface OpenPackageLine {
   /** The order the line was added in its package: breaks ties of `lineRank`. */
   readonly lineNo: number;
   readonly requirementId: string;
+  readonly requirementRef: string;
   readonly category: string;
   /** The line's priced amount (USD). */
   readonly price: Money;
@@ -531,6 +532,7 @@ export async function openPackageLines(repositories: Repositories): Promise<Open
       lineRank: row.requirementRank ?? Number.MAX_SAFE_INTEGER,
       lineNo: row.line.lineNo,
       requirementId: row.line.requirementId,
+      requirementRef: row.line.requirementRef,
       category: row.line.category,
       price: row.line.amount,
       allocated: allocated.get(row.line.id) ?? 0n,

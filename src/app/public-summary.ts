@@ -2,6 +2,9 @@ import { Policy } from '../core/access/policy.ts';
 import type { Principal } from '../core/access/roles.ts';
 import { Failure } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
+import { Currency } from '../core/money/currency.ts';
+import { Money } from '../core/money/money.ts';
+import { Packages } from '../core/packages/package.ts';
 import { PublicSummaries, type PublicSummary } from '../core/reports/public-summary.ts';
 import type { Page, PageRequest } from '../store/page.ts';
 import { type AppContext, timestamp } from './context.ts';
@@ -29,15 +32,30 @@ export async function publicSummary(context: AppContext, principal: Principal): 
   }
   const asOf = timestamp(context);
   const repositories = context.store.read;
-  const [pledges, organizations, categories] = await Promise.all([
+  const [pledges, organizations, categories, packages, allocations] = await Promise.all([
     repositories.pledges.all(),
     everything((page) => repositories.organizations.list(page)),
     everything((page) => repositories.categories.list(page)),
+    everything((page) => repositories.packages.list({}, page)),
+    repositories.allocations.activeByPledgeAndPackage(),
   ]);
+  const usd = Currency.parse('USD');
   return PublicSummaries.compute({
     asOf,
     pledges,
     donors: organizations.filter((organization) => organization.kind === 'donor'),
     categories,
+    packages: packages.map((pkg) => ({
+      id: pkg.id,
+      ref: pkg.ref,
+      rank: pkg.rank,
+      status: pkg.status,
+      price: Packages.price(pkg),
+    })),
+    allocations: allocations.map((allocation) => ({
+      pledgeId: allocation.pledgeId,
+      packageId: allocation.packageId,
+      usd: Money.of(allocation.usd, usd),
+    })),
   });
 }

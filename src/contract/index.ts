@@ -1,3 +1,4 @@
+export * from './allocation.schema.ts';
 export * from './common.schema.ts';
 export * from './package.schema.ts';
 export * from './pledge.schema.ts';

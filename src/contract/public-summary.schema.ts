@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { pledgeStages } from '../core/pledges/pledge.ts';
 import { summaryStages } from '../core/reports/public-summary.ts';
 import { DateTimeSchema, MoneySchema, StringEnum } from './common.schema.ts';
+import { PackageStatusSchema } from './package.schema.ts';
 
 /** Every amount of a table row is a sum of disclosed pledges only, in USD. */
 const rowFields = {
@@ -59,10 +60,20 @@ export const PublicSummarySchema = Type.Object(
     byCategory: Type.Array(CategoryRowSchema),
     byMonth: Type.Array(MonthRowSchema),
     byForum: Type.Array(ForumRowSchema),
-    packages: Type.Array(Type.Object({}), {
-      maxItems: 0,
-      description: 'packages with status and coverage; empty until package allocations are recorded',
-    }),
+    packages: Type.Array(
+      Type.Object({
+        ref: Type.String({ examples: ['PKG-9'] }),
+        rank: Type.Integer({ minimum: 1 }),
+        status: PackageStatusSchema,
+        price: Type.Union([MoneySchema, Type.Null()]),
+        funded: MoneySchema,
+        coverage: Type.Union([Type.String({ examples: ['0.6100'] }), Type.Null()]),
+      }),
+      {
+        description:
+          'packages open for funding or later (not drafts, not cancelled), by rank; funded counts disclosed pledges only',
+      },
+    ),
     pledgesCounted: Type.Integer({ minimum: 0 }),
     reAnnouncementsExcluded: Type.Integer({ minimum: 0 }),
     undisclosedPledges: Type.Integer({ minimum: 0 }),
@@ -75,6 +86,7 @@ export const PublicSummarySchema = Type.Object(
       categories: Type.String(),
       months: Type.String(),
       forums: Type.String(),
+      packages: Type.String(),
     }),
   },
   {

@@ -44,6 +44,7 @@ export const ErrorCatalogue = {
   PACKAGE_LOCKED: 'The package can no longer be edited in its current status.',
   DELIVERY_EXCEEDS_LINE: 'A delivery ships more units than remain to be delivered on the package line.',
   DELIVERY_ALREADY_RECEIVED: 'The delivery has been confirmed received already.',
+  PLAN_STALE: 'The allocation plan changed since it was read; nothing was applied.',
   CATEGORY_EXISTS: 'A category with this code exists already.',
   ORGANIZATION_UNKNOWN: 'The organisation does not exist.',
   ORGANIZATION_EXISTS: 'An organisation with this code exists already.',

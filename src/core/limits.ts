@@ -37,6 +37,8 @@ export const Limits = {
   explanationPledgesMax: 10,
   /** Lines listed per pledge in an explanation. */
   explanationUsesMax: 5,
+  /** Hypothetical pledges one allocation preview takes. */
+  previewPledgesMax: 50,
   /** Lines of one package (a ~$500M package has tens). */
   packageLinesMax: 1_000,
   /** Requirements a package proposal lists as left out, with their reasons; the count says how many in all. */

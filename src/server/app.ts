@@ -13,6 +13,7 @@ import { Failure, InvariantViolation } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
 import { problemOf } from './http-errors.ts';
 import { accessPlugin } from './plugins/access.ts';
+import { allocationRoutes } from './routes/allocation.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
 import { fxRateRoutes } from './routes/fx-rate.routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requirementRoutes(router, options.context);
     pledgeRoutes(router, options.context);
     packageRoutes(router, options.context);
+    allocationRoutes(router, options.context);
     publicRoutes(router, options.context);
     fxRateRoutes(router, options.context);
     ledgerRoutes(router, options.context);

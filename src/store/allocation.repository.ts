@@ -76,6 +76,21 @@ export class AllocationRepository {
     }
   }
 
+  /**
+   * Takes the row locks of every open package until the transaction ends (an update that changes
+   * nothing; SQLite runs one writer at a time anyway). An apply takes them before it reads its
+   * inputs: a concurrent apply then waits and reads the first one's allocations (its plan is
+   * stale), and a concurrent cancellation, whose package update waits here, reads the new
+   * allocations before it releases them.
+   */
+  async lockOpenPackages(): Promise<void> {
+    await this.db
+      .updateTable('package')
+      .set((eb) => ({ version: eb.ref('version') }))
+      .where('status', '=', 'open')
+      .execute();
+  }
+
   activeByPackage(packageId: string): Promise<Allocation[]> {
     return this.active('package_id', packageId);
   }
@@ -127,6 +142,24 @@ export class AllocationRepository {
       }
     }
     return result;
+  }
+
+  /** USD minor units of the active allocations, summed per pledge and package. */
+  async activeByPledgeAndPackage(): Promise<{ pledgeId: string; packageId: string; usd: bigint }[]> {
+    const rows = await this.db
+      .selectFrom('allocation')
+      .select(['pledge_id', 'package_id'])
+      .select((eb) => eb.fn.sum<bigint | string>('usd_minor').as('usd'))
+      .where('released_at', 'is', null)
+      .groupBy(['pledge_id', 'package_id'])
+      .orderBy('pledge_id')
+      .orderBy('package_id')
+      .execute();
+    return rows.map((row) => ({
+      pledgeId: row.pledge_id,
+      packageId: row.package_id,
+      usd: readMinorUnits(row.usd),
+    }));
   }
 
   /**

@@ -59,6 +59,13 @@ export const policyTable = {
   'package.transition': ['coordinator', 'supplier'],
   'delivery.record': ['supplier'],
   'delivery.confirm': ['recipient'],
+  'allocation.plan': ['coordinator', 'auditor'],
+  /**
+   * A donor previews with hypothetical pledges of its own organisation only, and sees its own
+   * pledges and the lines; other donors' money aggregated (the use case restricts the plan).
+   */
+  'allocation.preview': ['coordinator', 'donor'],
+  'allocation.apply': ['coordinator'],
   'ledger.read': ['coordinator', 'auditor'],
   'ledger.export': ['coordinator', 'auditor'],
   'audit.read': ['auditor', 'admin'],

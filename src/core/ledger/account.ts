@@ -22,6 +22,8 @@ export const topLevelAccounts = [
   'expenses',
   'pledges',
   'donors',
+  'packages',
+  'allocations',
 ] as const;
 
 export const pledgeStageAccounts = ['announced', 'committed', 'paid'] as const;
@@ -71,6 +73,16 @@ export const Account = {
   /** The money received from a donor (a credit balance); its mirror is `pledges:paid:<DONOR>`. */
   contributions(donorCode: string): AccountName {
     return `income:contributions:${code(donorCode, 'A donor code')}`;
+  },
+
+  /** The USD allocated to a package (a debit balance): what its active allocations sum to. */
+  package(packageRef: string): AccountName {
+    return `packages:${code(packageRef, 'A package reference')}`;
+  },
+
+  /** The money of a donor's pledges allocated to packages, in the pledges' own currencies (a credit). */
+  allocations(donorCode: string): AccountName {
+    return `allocations:${code(donorCode, 'A donor code')}`;
   },
 
   /**

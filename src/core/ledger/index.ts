@@ -5,6 +5,7 @@ export {
   pledgeStageAccounts,
   topLevelAccounts,
 } from './account.ts';
+export { HledgerJournal, type HledgerJournalOptions, type IdentifiedEntry } from './hledger-journal.ts';
 export {
   type ConversionEntryInput,
   type ConversionRecord,

@@ -1,12 +1,14 @@
 import { assert } from '../errors.ts';
 import type { CurrencyCode } from '../money/currency.ts';
 import { Money } from '../money/money.ts';
+import { Packages } from '../packages/package.ts';
+import type { PackageStatus } from '../packages/package-status.ts';
 import { type Pledge, type PledgeStage, Pledges } from '../pledges/pledge.ts';
 
 /**
- * The stages a public total can count. `allocated` and `delivered` are the package side (money of
- * pledges assigned to package lines, then items shipped); until packages hold allocations they are
- * shown as zero with a note, never estimated.
+ * The stages a public total can count. `allocated` is the package side: money of disclosed pledges
+ * assigned to package lines (active allocations). `delivered` (items shipped) is not valued yet: it
+ * is shown as zero with a note, never estimated.
  */
 export const summaryStages = ['announced', 'committed', 'paid', 'allocated', 'delivered'] as const;
 export type SummaryStage = (typeof summaryStages)[number];
@@ -59,8 +61,33 @@ export interface StageTotal {
   readonly note: string | null;
 }
 
-/** A package with its status and coverage; none exist before package allocations do. */
-export type PackageSummary = never;
+/** A package the public may follow: open or later, not cancelled; its money counts disclosed pledges only. */
+export interface PackageSummary {
+  readonly ref: string;
+  readonly rank: number;
+  readonly status: PackageStatus;
+  readonly price: Money | null;
+  /** USD of the active allocations of disclosed pledges to the package. */
+  readonly funded: Money;
+  /** funded / price, 4 places, rounded down; null while unpriced. */
+  readonly coverage: string | null;
+}
+
+/** A package as the summary takes it. */
+export interface PackageInput {
+  readonly id: string;
+  readonly ref: string;
+  readonly rank: number;
+  readonly status: PackageStatus;
+  readonly price: Money | null;
+}
+
+/** USD of the active allocations of one pledge to one package. */
+export interface AllocationInput {
+  readonly pledgeId: string;
+  readonly packageId: string;
+  readonly usd: Money;
+}
 
 export interface PublicSummary {
   readonly asOf: string;
@@ -90,6 +117,7 @@ export interface PublicSummaryRules {
   readonly categories: string;
   readonly months: string;
   readonly forums: string;
+  readonly packages: string;
 }
 
 export interface PublicSummaryInput {
@@ -100,6 +128,10 @@ export interface PublicSummaryInput {
   readonly donors: readonly { readonly code: string; readonly name: string }[];
   /** Category names by code; a code missing here is shown as itself. */
   readonly categories: readonly { readonly code: string; readonly name: string }[];
+  /** Every package (the summary shows those open or later, not cancelled); none when omitted. */
+  readonly packages?: readonly PackageInput[];
+  /** Active allocations, summed per pledge and package; none when omitted. */
+  readonly allocations?: readonly AllocationInput[];
 }
 
 const usd = 'USD' as CurrencyCode;
@@ -107,6 +139,14 @@ const unearmarked = 'unearmarked';
 const packageEarmarked = 'package';
 const noForum = '(forum not recorded)';
 const noAllocations = 'no package allocations recorded yet';
+const deliveriesNotValued = 'deliveries are not valued in the public figures yet';
+const publicPackageStatuses: readonly PackageStatus[] = [
+  'open',
+  'funded',
+  'contracted',
+  'delivering',
+  'completed',
+];
 
 const fxRule =
   'US dollars at the per-USD rate in force on the date of each pledge’s latest stage change ' +
@@ -116,8 +156,9 @@ const fxRule =
 const rules: PublicSummaryRules = Object.freeze({
   stages:
     'announced counts the money of every disclosed pledge at any stage (announced, committed and ' +
-    'paid); committed counts committed and paid pledges; paid counts paid pledges. allocated and ' +
-    'delivered count package allocations and deliveries.',
+    'paid); committed counts committed and paid pledges; paid counts paid pledges. allocated counts ' +
+    'the money of disclosed pledges allocated to package lines (allocations released by a cancelled ' +
+    'package no longer count), in the USD of each allocation. delivered is not valued yet.',
   fx: fxRule,
   reAnnouncements:
     'A re-announcement of money already recorded (a pledge with duplicateOf) is never counted, ' +
@@ -133,6 +174,10 @@ const rules: PublicSummaryRules = Object.freeze({
     '"package".',
   months: 'By the month in which the pledge was announced (YYYY-MM).',
   forums: `By the forum where the pledge was announced, as recorded; "${noForum}" when none was.`,
+  packages:
+    'Packages open for funding or later (not drafts, not cancelled), by rank, with their status. ' +
+    'funded counts the allocations of disclosed pledges only, so that no undisclosed or restricted ' +
+    'amount can be derived from it; coverage is funded / price, 4 places, rounded down.',
 });
 
 type Counted = { readonly kind: 'money'; readonly usd: Money } | { readonly kind: 'undisclosed' };
@@ -278,6 +323,44 @@ export const PublicSummaries = {
 
     const summed = row(total);
     const zero = Money.zero(usd);
+    // Allocations count only the money of pledges the totals count themselves (disclosed).
+    const disclosed = new Set(
+      input.pledges
+        .filter((pledge) => {
+          const counted = classify(pledge);
+          return typeof counted === 'object' && counted.kind === 'money';
+        })
+        .map((pledge) => pledge.id),
+    );
+    const allocations = input.allocations ?? [];
+    const allocatedPledges = new Set<string>();
+    const fundedByPackage = new Map<string, bigint>();
+    let allocated = 0n;
+    for (const allocation of allocations) {
+      assert(allocation.usd.currency === usd, 'an allocation is valued in USD');
+      if (!disclosed.has(allocation.pledgeId)) continue;
+      allocated += allocation.usd.minor;
+      allocatedPledges.add(allocation.pledgeId);
+      fundedByPackage.set(
+        allocation.packageId,
+        (fundedByPackage.get(allocation.packageId) ?? 0n) + allocation.usd.minor,
+      );
+    }
+    const packages: PackageSummary[] = (input.packages ?? [])
+      .filter((pkg) => publicPackageStatuses.includes(pkg.status))
+      .sort((a, b) => a.rank - b.rank)
+      .map((pkg) => {
+        const funded = fundedByPackage.get(pkg.id) ?? 0n;
+        return {
+          ref: pkg.ref,
+          rank: pkg.rank,
+          status: pkg.status,
+          price: pkg.price,
+          funded: Money.of(funded, usd),
+          coverage: Packages.coverage(funded, pkg.price),
+        };
+      });
+    const noneYet = allocations.length === 0;
     const totals: StageTotal[] = [
       {
         stage: 'announced',
@@ -303,8 +386,22 @@ export const PublicSummaries = {
         fxRule,
         note: null,
       },
-      { stage: 'allocated', counts: [], amount: zero, pledges: 0, fxRule, note: noAllocations },
-      { stage: 'delivered', counts: [], amount: zero, pledges: 0, fxRule, note: noAllocations },
+      {
+        stage: 'allocated',
+        counts: [],
+        amount: Money.of(allocated, usd),
+        pledges: allocatedPledges.size,
+        fxRule,
+        note: noneYet ? noAllocations : null,
+      },
+      {
+        stage: 'delivered',
+        counts: [],
+        amount: zero,
+        pledges: 0,
+        fxRule,
+        note: noneYet ? noAllocations : deliveriesNotValued,
+      },
     ];
 
     const categoryLabel = (codes: readonly string[], key: string): string =>
@@ -333,7 +430,7 @@ export const PublicSummaries = {
       byForum: [...forums]
         .map(([forum, accumulator]) => ({ forum, ...row(accumulator) }))
         .sort(byAnnouncedThen((forum) => forum.forum)),
-      packages: [],
+      packages,
       pledgesCounted: total.pledges,
       reAnnouncementsExcluded,
       undisclosedPledges: total.undisclosedPledges,

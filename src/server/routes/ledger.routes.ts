@@ -1,7 +1,15 @@
+import { Readable } from 'node:stream';
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { accountBalances, listEntries } from '../../app/ledger.ts';
-import { AccountBalanceSchema, DateSchema, JournalEntrySchema, PageSchema } from '../../contract/index.ts';
+import { accountBalances, exportLedger, ledgerExportFormats, listEntries } from '../../app/ledger.ts';
+import {
+  AccountBalanceSchema,
+  DateSchema,
+  JournalEntrySchema,
+  PageSchema,
+  ProblemSchema,
+  StringEnum,
+} from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
@@ -88,6 +96,39 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
         })),
         nextCursor: page.nextCursor,
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/ledger/export',
+    {
+      config: { action: 'ledger.export' },
+      schema: {
+        tags: ['ledger'],
+        summary:
+          'The whole journal as a plain-text file that hledger reads (format=hledger), streamed as an attachment',
+        querystring: Type.Object(
+          { format: StringEnum(ledgerExportFormats, { description: 'the journal format' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            description: 'The journal, e.g. purl-ledger-2026-04-02.journal (docs/ledger.md)',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+          422: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const exported = exportLedger(context, actorOf(request), request.query.format);
+      // Streamed as the chunks are written; the response schema documents the text, and the type
+      // provider only knows the schema, so the stream is passed as what it becomes on the wire.
+      const body = Readable.from(exported) as unknown as string;
+      return reply
+        .type(exported.mediaType)
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .send(body);
     },
   );
 }

@@ -1,11 +1,20 @@
 import type {
+  AllocationApplyJson,
+  AllocationPlanJson,
+  AllocationPreviewRequestJson,
   CategoryJson,
+  DeliveryJson,
   MeJson,
+  MoneyJson,
+  NewPackageJson,
   NewPledgeJson,
   NewRequirementJson,
+  PackageJson,
+  PackageTransitionJson,
   PledgeJson,
   PriorityListJson,
   ProblemJson,
+  ProposalJson,
   RequirementJson,
   RequirementTransitionJson,
   SessionJson,
@@ -203,6 +212,75 @@ export class ApiClient {
     return this.request<PledgeJson>('POST', `/api/v1/pledges/${encodeURIComponent(pledge.id)}/transitions`, {
       body: change,
       ifMatch: pledge.version,
+      idempotencyKey,
+    });
+  }
+
+  /** Every package the caller may see (a donor those its pledges fund), in rank order. */
+  packages(): Promise<PackageJson[]> {
+    return this.everyPage<PackageJson>('/api/v1/packages');
+  }
+
+  package(id: string): Promise<PackageJson> {
+    return this.request<PackageJson>('GET', `/api/v1/packages/${encodeURIComponent(id)}`);
+  }
+
+  /** The next package from the top validated requirements up to `target` (USD); nothing is saved. */
+  proposePackage(target: MoneyJson): Promise<ProposalJson> {
+    return this.request<ProposalJson>('POST', '/api/v1/packages/proposal', { body: { target } });
+  }
+
+  createPackage(pkg: NewPackageJson): Promise<PackageJson> {
+    return this.request<PackageJson>('POST', '/api/v1/packages', { body: pkg });
+  }
+
+  transitionPackage(
+    pkg: Pick<PackageJson, 'id' | 'version'>,
+    change: PackageTransitionJson,
+    idempotencyKey: string,
+  ): Promise<PackageJson> {
+    return this.request<PackageJson>('POST', `/api/v1/packages/${encodeURIComponent(pkg.id)}/transitions`, {
+      body: change,
+      ifMatch: pkg.version,
+      idempotencyKey,
+    });
+  }
+
+  recordDelivery(
+    packageId: string,
+    delivery: { readonly lineId: string; readonly quantity: number; readonly shippedOn: string },
+  ): Promise<DeliveryJson> {
+    return this.request<DeliveryJson>(
+      'POST',
+      `/api/v1/packages/${encodeURIComponent(packageId)}/deliveries`,
+      {
+        body: delivery,
+      },
+    );
+  }
+
+  confirmReceipt(packageId: string, deliveryId: string, receivedOn: string): Promise<DeliveryJson> {
+    return this.request<DeliveryJson>(
+      'POST',
+      `/api/v1/packages/${encodeURIComponent(packageId)}/deliveries/${encodeURIComponent(deliveryId)}/receipt`,
+      { body: { receivedOn } },
+    );
+  }
+
+  /** The engine's plan for the unallocated committed money (coordinator, auditor). */
+  allocationPlan(): Promise<AllocationPlanJson> {
+    return this.request<AllocationPlanJson>('GET', '/api/v1/allocation/plan');
+  }
+
+  /** The plan with hypothetical pledges added; writes nothing. A donor sees its own pledges only. */
+  previewAllocation(request: AllocationPreviewRequestJson): Promise<AllocationPlanJson> {
+    return this.request<AllocationPlanJson>('POST', '/api/v1/allocation/preview', { body: request });
+  }
+
+  /** Applies the plan read as `planId`; refused with PLAN_STALE when the inputs changed since. */
+  applyAllocation(planId: string, idempotencyKey: string): Promise<AllocationApplyJson> {
+    return this.request<AllocationApplyJson>('POST', '/api/v1/allocation/apply', {
+      body: { planId },
       idempotencyKey,
     });
   }

@@ -10,6 +10,10 @@ export type Route =
   | { readonly page: 'pledges'; readonly filter: PledgeFilter }
   | { readonly page: 'pledge-new' }
   | { readonly page: 'pledge'; readonly id: string }
+  | { readonly page: 'packages' }
+  | { readonly page: 'package-new' }
+  | { readonly page: 'package'; readonly id: string }
+  | { readonly page: 'allocation' }
   | { readonly page: 'not-found' };
 
 export interface PledgeFilter {
@@ -18,7 +22,7 @@ export interface PledgeFilter {
 }
 
 /** The parts of the app a header link leads to; each page belongs to one. */
-export type Section = 'requirements' | 'pledges';
+export type Section = 'requirements' | 'pledges' | 'packages' | 'allocation';
 
 /**
  * The sections each role works in, first the one it lands on after logging in. It mirrors the
@@ -26,10 +30,12 @@ export type Section = 'requirements' | 'pledges';
  */
 export const sectionsOf: Readonly<Record<Role, readonly Section[]>> = {
   recipient: ['requirements'],
-  coordinator: ['requirements', 'pledges'],
-  supplier: ['requirements'],
-  donor: ['pledges'],
-  auditor: ['requirements', 'pledges'],
+  coordinator: ['requirements', 'pledges', 'packages', 'allocation'],
+  // The supplier's work is pricing and shipping packages; the list is there to read.
+  supplier: ['packages', 'requirements'],
+  // A donor sees the packages its money funds and asks the workbench what a new pledge would fund.
+  donor: ['pledges', 'packages', 'allocation'],
+  auditor: ['requirements', 'pledges', 'packages', 'allocation'],
   admin: [],
 };
 
@@ -60,13 +66,27 @@ export function routeOf(pathname: string, search: string): Route {
   if (path === '/pledges/new') return { page: 'pledge-new' };
   const pledge = /^\/pledges\/([^/]{1,64})$/.exec(path);
   if (pledge?.[1]) {
-    try {
-      return { page: 'pledge', id: decodeURIComponent(pledge[1]) };
-    } catch {
-      return { page: 'not-found' };
-    }
+    const id = decoded(pledge[1]);
+    return id === null ? { page: 'not-found' } : { page: 'pledge', id };
   }
+  if (path === '/packages') return { page: 'packages' };
+  if (path === '/packages/new') return { page: 'package-new' };
+  const pkg = /^\/packages\/([^/]{1,64})$/.exec(path);
+  if (pkg?.[1]) {
+    const id = decoded(pkg[1]);
+    return id === null ? { page: 'not-found' } : { page: 'package', id };
+  }
+  if (path === '/allocation') return { page: 'allocation' };
   return { page: 'not-found' };
+}
+
+/** A path segment decoded, or null when it is not valid percent-encoding. */
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 export const paths = {
@@ -81,7 +101,11 @@ export const paths = {
   },
   pledgeNew: '/pledges/new',
   pledge: (id: string) => `/pledges/${encodeURIComponent(id)}`,
-  section: (section: Section) => (section === 'requirements' ? '/requirements' : '/pledges'),
+  packages: '/packages',
+  packageNew: '/packages/new',
+  package: (id: string) => `/packages/${encodeURIComponent(id)}`,
+  allocation: '/allocation',
+  section: (section: Section) => `/${section}`,
 };
 
 export function sectionOf(route: Route): Section | null {
@@ -92,6 +116,12 @@ export function sectionOf(route: Route): Section | null {
     case 'pledge-new':
     case 'pledge':
       return 'pledges';
+    case 'packages':
+    case 'package-new':
+    case 'package':
+      return 'packages';
+    case 'allocation':
+      return 'allocation';
     default:
       return null;
   }

@@ -11,19 +11,22 @@ export function AppHeader() {
   const { route } = useRouter();
   const current = sectionOf(route);
   const sections = state.status === 'authenticated' ? sectionsOf[state.me.role] : [];
+  const donor = state.status === 'authenticated' && state.me.role === 'donor';
   // "page" on the section's own page; "true" inside it (a pledge of the register).
   const currentOf = (section: Section) =>
-    section !== current
-      ? undefined
-      : route.page === 'requirements' || route.page === 'pledges'
-        ? ('page' as const)
-        : true;
-  const label = (section: Section) =>
-    section === 'requirements'
-      ? t.nav.requirements
-      : state.status === 'authenticated' && state.me.role === 'donor'
-        ? t.nav.myPledges
-        : t.nav.pledges;
+    section !== current ? undefined : route.page === section ? ('page' as const) : true;
+  const label = (section: Section) => {
+    switch (section) {
+      case 'requirements':
+        return t.nav.requirements;
+      case 'pledges':
+        return donor ? t.nav.myPledges : t.nav.pledges;
+      case 'packages':
+        return donor ? t.nav.myPackages : t.nav.packages;
+      case 'allocation':
+        return donor ? t.nav.whatIf : t.nav.allocation;
+    }
+  };
   return (
     <header className="app-header">
       <div className="app-header-inner">

@@ -3,6 +3,10 @@ import type { MeJson } from '../../../contract/index.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { useRouter } from '../../routing/router.tsx';
 import { mayVisit, paths, type Route, sectionsOf } from '../../routing/routes.ts';
+import { AllocationWorkbenchPage } from '../allocation/allocation-workbench-page.tsx';
+import { NewPackagePage } from '../packages/new-package-page.tsx';
+import { PackageBoardPage } from '../packages/package-board-page.tsx';
+import { PackageDetailPage } from '../packages/package-detail-page.tsx';
 import { NewPledgePage } from '../pledges/new-pledge-page.tsx';
 import { PledgeDetailPage } from '../pledges/pledge-detail-page.tsx';
 import { PledgeRegisterPage } from '../pledges/pledge-register-page.tsx';
@@ -92,6 +96,14 @@ function Page({
       return <NewPledgePage key={key} me={me} autoFocus={autoFocus} />;
     case 'pledge':
       return <PledgeDetailPage key={`${key}:${route.id}`} me={me} id={route.id} autoFocus={autoFocus} />;
+    case 'packages':
+      return <PackageBoardPage key={key} me={me} autoFocus={autoFocus} />;
+    case 'package-new':
+      return <NewPackagePage key={key} me={me} autoFocus={autoFocus} />;
+    case 'package':
+      return <PackageDetailPage key={`${key}:${route.id}`} me={me} id={route.id} autoFocus={autoFocus} />;
+    case 'allocation':
+      return <AllocationWorkbenchPage key={key} me={me} autoFocus={autoFocus} />;
     case 'not-found':
       return <NotFoundPage key={key} autoFocus={autoFocus} />;
   }
