@@ -97,6 +97,8 @@ export class LedgerRepository {
           'posting.currency',
           'posting.entry_date',
         ])
+        // The plain range first lets SQLite seek the index; the OR alone made every batch rescan.
+        .where('journal_entry.seq', '>=', seq)
         .where((eb) =>
           eb.or([
             eb('journal_entry.seq', '>', seq),
