@@ -84,15 +84,15 @@ function oracle(
       continue;
     }
     const rows: string[] = [];
-    byPledge.forEach(
-      (vars, j) => vars.length && rows.push(` p${j}: ${vars.join(' + ')} <= ${pledges[j]?.available}`),
-    );
-    byLine.forEach(
-      (vars, i) => vars.length && rows.push(` l${i}: ${vars.join(' + ')} <= ${sorted[i]?.need}`),
-    );
-    fixed.forEach(
-      (value, i) => byLine[i]?.length && rows.push(` f${i}: ${byLine[i]?.join(' + ')} >= ${value}`),
-    );
+    byPledge.forEach((vars, j) => {
+      if (vars.length) rows.push(` p${j}: ${vars.join(' + ')} <= ${pledges[j]?.available}`);
+    });
+    byLine.forEach((vars, i) => {
+      if (vars.length) rows.push(` l${i}: ${vars.join(' + ')} <= ${sorted[i]?.need}`);
+    });
+    fixed.forEach((value, i) => {
+      if (byLine[i]?.length) rows.push(` f${i}: ${byLine[i]?.join(' + ')} >= ${value}`);
+    });
     const solution = highs.solve(
       `Maximize\n obj: ${(byLine[k] ?? []).join(' + ')}\nSubject To\n${rows.join('\n')}\nEnd\n`,
     );
@@ -119,7 +119,6 @@ if (process.argv[2] === '--child') {
   process.stdout.write(
     JSON.stringify({
       times,
-      phases: (globalThis as any).__t,
       rssBeforeKb: rssBefore,
       rssPeakKb: process.resourceUsage().maxRSS,
       allocations: plan.allocations.length,

@@ -79,7 +79,7 @@ export async function recordPledge(
   const earmark = Earmark.fromJson(input.earmark ?? null);
   return context.store.transaction(async (repositories) => {
     const donor = await repositories.organizations.findByCode(input.donor);
-    if (!donor || donor.kind !== 'donor') {
+    if (donor?.kind !== 'donor') {
       throw new Failure('ORGANIZATION_UNKNOWN', `No donor organisation has the code '${input.donor}'.`, [
         { path: '/donor', message: 'unknown donor' },
       ]);
