@@ -64,6 +64,28 @@ export const IfMatchHeaderSchema = Type.Object({
   ),
 });
 
+/** Headers of a money write: a retry-safe Idempotency-Key, and If-Match where the object is edited. */
+export const WriteHeadersSchema = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      maxLength: 128,
+      description: 'Retry-safe key: the same key and body return the first response',
+    }),
+  ),
+  'if-match': Type.Optional(
+    Type.String({ maxLength: 64, description: 'The version read, e.g. "3" or W/"3"' }),
+  ),
+});
+
+/** The problem responses a write may answer with, for the OpenAPI document. */
+export const WriteProblemResponses = {
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  412: ProblemSchema,
+  422: ProblemSchema,
+};
+
 export const DateTimeSchema = Type.String({ format: 'date-time', description: 'UTC, with Z' });
 
 export const text = (maxLength: number, options: { minLength?: number; description?: string } = {}) =>

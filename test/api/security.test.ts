@@ -260,7 +260,7 @@ describe.each(dialects)('security on %s', (dialect) => {
   });
 
   describe('password guessing', () => {
-    test(`the ${Limits.loginAttemptsPerMinute + 1}th login from one client within a minute is 429`, async () => {
+    test(`the ${Limits.loginAttemptsPerMinute + 1}th login to one account from one client within a minute is 429`, async () => {
       const remoteAddress = '203.0.113.77';
       const attempt = (password: string) =>
         send(api.app, 'POST', '/api/v1/session', noCredential, {
@@ -279,6 +279,12 @@ describe.each(dialects)('security on %s', (dialect) => {
       // Even the right password waits: the throttle does not tell a guesser when it has guessed.
       expect(problem(await attempt(testPassword))).toEqual({ status: 429, code: 'RATE_LIMITED' });
       expect(throttled.cookies).toEqual([]);
+      // Another account behind the same address is not locked out by this one.
+      const colleague = await send(api.app, 'POST', '/api/v1/session', noCredential, {
+        remoteAddress,
+        body: { email: testAccounts.recipient.email, password: testPassword },
+      });
+      expect(colleague.statusCode).toBe(200);
       // Another client is not locked out by this one.
       const elsewhere = await send(api.app, 'POST', '/api/v1/session', noCredential, {
         remoteAddress: '203.0.113.78',

@@ -1,4 +1,3 @@
-import Type from 'typebox';
 import {
   type AllocationPlan,
   type AppliedPlan,
@@ -8,7 +7,6 @@ import {
   type ShortfallMoney,
 } from '../../app/allocation.ts';
 import type { AppContext } from '../../app/context.ts';
-import { runIdempotent } from '../../app/idempotency.ts';
 import {
   type AllocationApplyJson,
   AllocationApplyRequestSchema,
@@ -17,10 +15,11 @@ import {
   AllocationPlanSchema,
   AllocationPreviewRequestSchema,
   ProblemSchema,
+  WriteHeadersSchema,
 } from '../../contract/index.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
-import { idempotencyOf, type Router } from './route-helpers.ts';
+import { type Router, replyIdempotent } from './route-helpers.ts';
 
 type Usd = { amount: string; currency: 'USD' };
 
@@ -126,15 +125,6 @@ export function presentApplied(applied: AppliedPlan): AllocationApplyJson {
   };
 }
 
-const IdempotencyHeaderSchema = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      maxLength: 128,
-      description: 'Retry-safe key: the same key and body return the first response',
-    }),
-  ),
-});
-
 export function allocationRoutes(app: Router, context: AppContext): void {
   app.get(
     '/api/v1/allocation/plan',
@@ -173,23 +163,21 @@ export function allocationRoutes(app: Router, context: AppContext): void {
         tags: ['allocation'],
         summary:
           'Apply the plan read (its planId): allocations, one journal entry per pledge and package, funded packages; 409 PLAN_STALE if the plan changed',
-        headers: IdempotencyHeaderSchema,
+        headers: WriteHeadersSchema,
         body: AllocationApplyRequestSchema,
         response: { 200: AllocationApplySchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const outcome = await runIdempotent<AppliedPlan>(
+      const body = await replyIdempotent(
         context,
-        actor,
-        idempotencyOf(context, request),
+        request,
+        reply,
         (afterWrite) => applyAllocation(context, actor, request.body.planId, afterWrite),
-        (applied) => ({ status: 200, body: presentApplied(applied) }),
+        (applied: AppliedPlan) => ({ status: 200, body: presentApplied(applied) }),
       );
-      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      // The apply answers 200 only; a replay returns the first (200) response.
-      return reply.code(200).send(outcome.body as AllocationApplyJson);
+      return reply.send(body);
     },
   );
 }

@@ -1,6 +1,5 @@
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { runIdempotent } from '../../app/idempotency.ts';
 import {
   confirmReceipt,
   createPackage,
@@ -28,28 +27,14 @@ import {
   ProposalRequestSchema,
   ProposalSchema,
   ReceiptSchema,
+  WriteHeadersSchema,
+  WriteProblemResponses,
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { etagOf, idempotencyOf, pageOf, type Router, versionFromIfMatch } from './route-helpers.ts';
+import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
 
-const problems = {
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  412: ProblemSchema,
-  422: ProblemSchema,
-};
-
-const TransitionHeadersSchema = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      maxLength: 128,
-      description: 'Retry-safe key (a cancellation writes reversing journal entries)',
-    }),
-  ),
-  'if-match': Type.Optional(Type.String({ maxLength: 64 })),
-});
+const problems = WriteProblemResponses;
 
 export function packageRoutes(app: Router, context: AppContext): void {
   app.get(
@@ -157,7 +142,7 @@ export function packageRoutes(app: Router, context: AppContext): void {
         description:
           'The supplier prices (with every line amount), contracts and moves to delivering; the coordinator opens, completes and cancels. Cancelling releases the allocated money with reversing journal entries.',
         params: IdParamsSchema,
-        headers: TransitionHeadersSchema,
+        headers: WriteHeadersSchema,
         body: PackageTransitionSchema,
         response: { 200: PackageSchema, ...problems },
       },
@@ -165,17 +150,15 @@ export function packageRoutes(app: Router, context: AppContext): void {
     async (request, reply) => {
       const actor = actorOf(request);
       const expected = versionFromIfMatch(request.headers['if-match'], false);
-      const outcome = await runIdempotent<PackageView>(
+      const body = await replyIdempotent(
         context,
-        actor,
-        idempotencyOf(context, request),
+        request,
+        reply,
         (afterWrite) =>
           transitionPackage(context, actor, request.params.id, request.body, expected, afterWrite),
-        (view) => ({ status: 200, body: present.package(view) }),
+        (view: PackageView) => ({ status: 200, body: present.package(view) }),
       );
-      const body = outcome.body as ReturnType<typeof present.package>;
-      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(outcome.status).header('etag', etagOf(body.version)).send(body);
+      return reply.header('etag', etagOf(body.version)).send(body);
     },
   );
 

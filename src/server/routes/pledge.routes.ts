@@ -1,38 +1,22 @@
-import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { runIdempotent } from '../../app/idempotency.ts';
 import { getPledge, listPledges, recordPledge, transitionPledge } from '../../app/pledges.ts';
 import {
   IdParamsSchema,
-  IfMatchHeaderSchema,
   NewPledgeSchema,
   PageSchema,
   PledgeListQuerySchema,
   PledgeSchema,
   PledgeTransitionSchema,
   ProblemSchema,
+  WriteHeadersSchema,
+  WriteProblemResponses,
 } from '../../contract/index.ts';
 import type { StoredPledge } from '../../store/pledge.repository.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { etagOf, idempotencyOf, pageOf, type Router, versionFromIfMatch } from './route-helpers.ts';
+import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
 
-const problems = {
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  412: ProblemSchema,
-  422: ProblemSchema,
-};
-const IdempotencyHeaderSchema = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      maxLength: 128,
-      description: 'Retry-safe key: the same key and body return the first response',
-    }),
-  ),
-  'if-match': Type.Optional(Type.String({ maxLength: 64 })),
-});
+const problems = WriteProblemResponses;
 
 export function pledgeRoutes(app: Router, context: AppContext): void {
   app.get(
@@ -65,24 +49,21 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['pledges'],
         summary: 'Record a pledge (a donor its own; a coordinator one announced in public, with its source)',
-        headers: IdempotencyHeaderSchema,
+        headers: WriteHeadersSchema,
         body: NewPledgeSchema,
         response: { 201: PledgeSchema, ...problems },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const outcome = await runIdempotent<StoredPledge>(
+      const body = await replyIdempotent(
         context,
-        actor,
-        idempotencyOf(context, request),
+        request,
+        reply,
         (afterWrite) => recordPledge(context, actor, request.body, afterWrite),
-        (pledge) => ({ status: 201, body: present.pledge(pledge) }),
+        (pledge: StoredPledge) => ({ status: 201, body: present.pledge(pledge) }),
       );
-      const body = outcome.body as ReturnType<typeof present.pledge>;
-      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       return reply
-        .code(outcome.status)
         .header('location', `/api/v1/pledges/${body.id}`)
         .header('etag', etagOf(body.version))
         .send(body);
@@ -114,7 +95,7 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
         tags: ['pledges'],
         summary: 'Commit or pay a pledge on a date; its USD value is locked at that date’s rate',
         params: IdParamsSchema,
-        headers: IdempotencyHeaderSchema,
+        headers: WriteHeadersSchema,
         body: PledgeTransitionSchema,
         response: { 200: PledgeSchema, ...problems },
       },
@@ -122,17 +103,15 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
     async (request, reply) => {
       const actor = actorOf(request);
       const expected = versionFromIfMatch(request.headers['if-match'], false);
-      const outcome = await runIdempotent<StoredPledge>(
+      const body = await replyIdempotent(
         context,
-        actor,
-        idempotencyOf(context, request),
+        request,
+        reply,
         (afterWrite) =>
           transitionPledge(context, actor, request.params.id, request.body, expected, afterWrite),
-        (pledge) => ({ status: 200, body: present.pledge(pledge) }),
+        (pledge: StoredPledge) => ({ status: 200, body: present.pledge(pledge) }),
       );
-      const body = outcome.body as ReturnType<typeof present.pledge>;
-      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(outcome.status).header('etag', etagOf(body.version)).send(body);
+      return reply.header('etag', etagOf(body.version)).send(body);
     },
   );
 }

@@ -2,16 +2,24 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
   FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { digestRequest, type IdempotentRequest } from '../../app/idempotency.ts';
+import {
+  type AfterWrite,
+  digestRequest,
+  type IdempotentRequest,
+  type RecordedResponse,
+  runIdempotent,
+} from '../../app/idempotency.ts';
 import { Failure } from '../../core/errors.ts';
 import { Limits } from '../../core/limits.ts';
 import type { PageRequest } from '../../store/page.ts';
+import { actorOf } from '../plugins/access.ts';
 
 /** The Fastify instance every route file registers on: schemas are TypeBox, types follow them. */
 export type Router = FastifyInstance<
@@ -61,4 +69,27 @@ export function idempotencyOf(context: AppContext, request: FastifyRequest): Ide
   }
   const route = `${request.method} ${request.url.split('?')[0]}`;
   return { key: header, route, requestDigest: digestRequest(context, request.method, route, request.body) };
+}
+
+/**
+ * Runs a money write under the request's Idempotency-Key (if any), sets the status of the first
+ * response (and `idempotent-replayed: true` on a replay) and returns its body for the route to send.
+ */
+export async function replyIdempotent<T, Body>(
+  context: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  write: (afterWrite: AfterWrite<T> | undefined) => Promise<T>,
+  respond: (result: T) => RecordedResponse & { body: Body },
+): Promise<Body> {
+  const outcome = await runIdempotent<T>(
+    context,
+    actorOf(request),
+    idempotencyOf(context, request),
+    write,
+    respond,
+  );
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  reply.code(outcome.status);
+  return outcome.body as Body;
 }

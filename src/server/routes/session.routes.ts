@@ -2,6 +2,7 @@ import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { logIn, logOut } from '../../app/sessions.ts';
 import { LoginSchema, MeSchema, ProblemSchema, SessionSchema } from '../../contract/index.ts';
+import { Emails } from '../../core/directory/organization.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf, sessionCookieName } from '../plugins/access.ts';
 import type { Router } from './route-helpers.ts';
@@ -13,7 +14,18 @@ export function sessionRoutes(app: Router, context: AppContext, options: { secur
       config: {
         action: 'session.create',
         // Throttles password guessing per client address; see docs/security.md.
-        rateLimit: { max: Limits.loginAttemptsPerMinute, timeWindow: 60_000 },
+        // Keyed by client address and account: guessing one account's password is throttled, while
+        // colleagues behind one office address (or one test run) can still log in.
+        rateLimit: {
+          max: Limits.loginAttemptsPerMinute,
+          timeWindow: 60_000,
+          hook: 'preHandler',
+          keyGenerator: (request) => {
+            const body = request.body as { email?: unknown } | undefined;
+            const email = typeof body?.email === 'string' ? Emails.normalize(body.email) : '';
+            return `${request.ip}|${email}`;
+          },
+        },
       },
       schema: {
         tags: ['session'],
