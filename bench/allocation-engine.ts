@@ -172,7 +172,7 @@ const section = `Command: \`node --import tsx bench/allocation-engine.ts ${lineC
 
 | measurement | figure | baseline | ratio |
 | --- | --- | --- | --- |
-| engine, ${lineCount.toLocaleString('en')} lines × ${pledgeCount.toLocaleString('en')} pledges, 30 categories, overlapping earmarks (median of 5) | ${median.toFixed(0)} ms | goal 1,000 ms | ${(1000 / median).toFixed(1)}× under the goal |
+| engine, ${lineCount.toLocaleString('en')} lines × ${pledgeCount.toLocaleString('en')} pledges, 30 categories, overlapping earmarks (median of 5) | ${median.toFixed(0)} ms | goal 1,000 ms | ${(median / 1000).toFixed(2)}× the goal (${median < 1000 ? 'met' : 'missed'}) |
 | peak memory of the engine's process (max RSS) | ${(large.rssPeakKb / 1024).toFixed(0)} MiB | ${(large.rssBeforeKb / 1024).toFixed(0)} MiB with the input built, before the engine ran | +${((large.rssPeakKb - large.rssBeforeKb) / 1024).toFixed(0)} MiB |
 ${oracleLine}
 

@@ -174,9 +174,10 @@ export const AllocationEngine = {
     // 2. Line signatures: lines that the same classes may fund are interchangeable for the flow.
     const signatureOf = new Map<string, number>();
     const signatureClasses: number[][] = [];
-    const lineSignature = new Map<string, number>();
+    const lineSignature = new Int32Array(lines.length);
     const kindOf = new Map<string, number>();
-    for (const line of lines) {
+    for (let position = 0; position < lines.length; position += 1) {
+      const line = lines[position] as EngineLine;
       assert(line.need >= 0n, `line ${line.id} needs no negative money`);
       const kind = `${line.packageId}\u0000${line.category}`;
       let signature = kindOf.get(kind);
@@ -196,7 +197,7 @@ export const AllocationEngine = {
         }
         kindOf.set(kind, signature);
       }
-      lineSignature.set(line.id, signature);
+      lineSignature[position] = signature;
     }
     // The fast path takes money from the most restricted class first: it leaves flexible money
     // for later lines and so needs fewer re-routings (any order would be optimal, see the docs).
@@ -211,14 +212,19 @@ export const AllocationEngine = {
     // 3. Lines in priority order, each funded as fully as possible: direct money first, then
     //    augmenting paths that re-route money between classes without changing earlier lines.
     const dead = new Set<number>();
-    const funded = new Map<string, bigint>();
+    // A class is dead once a failed search has visited it: it has no spare money and every flow it
+    // sends goes to signatures whose classes are dead too, so no augmenting path can pass through
+    // it, now or later (docs/allocation.md, lemma 3). Searches skip dead classes.
+    const deadClass = new Uint8Array(classes.length);
+    const funded: bigint[] = new Array<bigint>(lines.length).fill(0n);
     const classVisit = new Int32Array(classes.length);
     const signatureVisit = new Int32Array(signatureClasses.length);
     const parentClass = new Int32Array(classes.length);
     const parentSignature = new Int32Array(classes.length);
     let stamp = 0;
-    for (const line of lines) {
-      const signature = lineSignature.get(line.id) as number;
+    for (let position = 0; position < lines.length; position += 1) {
+      const line = lines[position] as EngineLine;
+      const signature = lineSignature[position] as number;
       const eligible = signatureClasses[signature] as number[];
       let need = line.need;
       let got = 0n;
@@ -238,6 +244,7 @@ export const AllocationEngine = {
         stamp += 1;
         const queue: number[] = [];
         for (const index of eligible) {
+          if (deadClass[index] === 1) continue;
           classVisit[index] = stamp;
           parentClass[index] = -1;
           queue.push(index);
@@ -250,7 +257,7 @@ export const AllocationEngine = {
             if (amount === 0n || signatureVisit[other] === stamp) continue;
             signatureVisit[other] = stamp;
             for (const candidate of signatureClasses[other] as number[]) {
-              if (classVisit[candidate] === stamp) continue;
+              if (classVisit[candidate] === stamp || deadClass[candidate] === 1) continue;
               classVisit[candidate] = stamp;
               parentClass[candidate] = current;
               parentSignature[candidate] = other;
@@ -264,8 +271,10 @@ export const AllocationEngine = {
           }
         }
         if (found < 0) {
-          // No money can reach this signature any more, now or later (docs/allocation.md, lemma 2).
+          // No money can reach this signature any more, now or later (docs/allocation.md, lemma 2),
+          // nor pass through any class this search visited (lemma 3).
           dead.add(signature);
+          for (const index of queue) deadClass[index] = 1;
           break;
         }
         let amount = smaller(need, (classes[found] as MoneyClass).spare);
@@ -291,18 +300,19 @@ export const AllocationEngine = {
         need -= amount;
         got += amount;
       }
-      funded.set(line.id, got);
+      funded[position] = got;
     }
 
     // 4. From class-to-signature flows to pledge-to-line allocations: lines of a signature take
     //    the classes' flows in order, then each class hands its share out pledge by pledge.
-    const classLines = classes.map(() => [] as { line: EngineLine; amount: bigint }[]);
-    const linesBySignature = new Map<number, EngineLine[]>();
-    for (const line of lines) {
-      const signature = lineSignature.get(line.id) as number;
-      const list = linesBySignature.get(signature) ?? [];
-      list.push(line);
-      linesBySignature.set(signature, list);
+    const classLines = classes.map(() => [] as { position: number; amount: bigint }[]);
+    const linesBySignature = new Map<number, number[]>();
+    for (let position = 0; position < lines.length; position += 1) {
+      if (funded[position] === 0n) continue;
+      const signature = lineSignature[position] as number;
+      const list = linesBySignature.get(signature);
+      if (list) list.push(position);
+      else linesBySignature.set(signature, [position]);
     }
     for (const [signature, signatureLines] of linesBySignature) {
       const sources = (signatureClasses[signature] as number[])
@@ -310,8 +320,8 @@ export const AllocationEngine = {
         .sort((a, b) => a - b)
         .map((index) => ({ index, left: (classes[index] as MoneyClass).flow.get(signature) ?? 0n }));
       let source = 0;
-      for (const line of signatureLines) {
-        let left = funded.get(line.id) ?? 0n;
+      for (const position of signatureLines) {
+        let left = funded[position] as bigint;
         while (left > 0n) {
           const from = sources[source];
           assert(from !== undefined, 'the classes carry what the lines of a signature received');
@@ -322,7 +332,7 @@ export const AllocationEngine = {
           const amount = smaller(from.left, left);
           from.left -= amount;
           left -= amount;
-          (classLines[from.index] as { line: EngineLine; amount: bigint }[]).push({ line, amount });
+          (classLines[from.index] as { position: number; amount: bigint }[]).push({ position, amount });
         }
       }
       assert(
@@ -333,12 +343,13 @@ export const AllocationEngine = {
     const priority = new Map(lines.map((line, index) => [line.id, index]));
     const allocations: EngineAllocation[] = [];
     classes.forEach((moneyClass, index) => {
-      const shares = (classLines[index] as { line: EngineLine; amount: bigint }[]).sort(
-        (a, b) => (priority.get(a.line.id) as number) - (priority.get(b.line.id) as number),
+      const shares = (classLines[index] as { position: number; amount: bigint }[]).sort(
+        (a, b) => a.position - b.position,
       );
       let pledgeIndex = 0;
       let pledgeLeft = moneyClass.pledges[0]?.available ?? 0n;
       for (const share of shares) {
+        const line = lines[share.position] as EngineLine;
         let left = share.amount;
         while (left > 0n) {
           const pledge = moneyClass.pledges[pledgeIndex];
@@ -353,8 +364,8 @@ export const AllocationEngine = {
           left -= amount;
           allocations.push({
             pledgeId: pledge.id,
-            lineId: share.line.id,
-            packageId: share.line.packageId,
+            lineId: line.id,
+            packageId: line.packageId,
             amount,
           });
         }
@@ -407,11 +418,22 @@ export const AllocationEngine = {
       const key = classIndexes.join(',');
       const known = summaries.get(key);
       if (known) return known;
-      const candidates = Int32Array.from(classIndexes.flatMap((index) => classTop[index] as number[])).sort();
+      // The best ranks of the set: each class's list is sorted, so a class stops contributing as
+      // soon as its next rank is no better than the worst one kept.
+      const best: number[] = [];
+      for (const index of classIndexes) {
+        for (const rank of classTop[index] as number[]) {
+          if (best.length === Limits.explanationPledgesMax && rank > (best[best.length - 1] as number)) break;
+          let at = best.length;
+          while (at > 0 && (best[at - 1] as number) > rank) at -= 1;
+          best.splice(at, 0, rank);
+          if (best.length > Limits.explanationPledgesMax) best.pop();
+        }
+      }
       const summary: ShortfallMoneySummary = {
         pledges: classIndexes.reduce((sum, index) => sum + (classes[index] as MoneyClass).pledges.length, 0),
         total: classIndexes.reduce((sum, index) => sum + (classes[index] as MoneyClass).total, 0n),
-        listed: [...candidates.subarray(0, Limits.explanationPledgesMax)].map((rank) => {
+        listed: best.map((rank) => {
           const pledge = ranked[rank] as EnginePledge;
           return {
             pledgeId: pledge.id,
@@ -478,10 +500,11 @@ export const AllocationEngine = {
       { eligible: ShortfallMoneySummary; swappable: ShortfallMoneySummary }
     >();
     const shortfalls: Shortfall[] = [];
-    for (const line of lines) {
-      const missing = line.need - (funded.get(line.id) ?? 0n);
+    for (let position = 0; position < lines.length; position += 1) {
+      const line = lines[position] as EngineLine;
+      const missing = line.need - (funded[position] as bigint);
       if (missing === 0n) continue;
-      const signature = lineSignature.get(line.id) as number;
+      const signature = lineSignature[position] as number;
       let explanation = explained.get(signature);
       if (!explanation) {
         explanation = {
@@ -493,18 +516,18 @@ export const AllocationEngine = {
       shortfalls.push({
         lineId: line.id,
         packageId: line.packageId,
-        priority: priority.get(line.id) as number,
+        priority: position,
         missing,
         ...explanation,
       });
     }
     return {
       allocations,
-      lines: lines.map((line) => ({
+      lines: lines.map((line, position) => ({
         lineId: line.id,
         packageId: line.packageId,
         need: line.need,
-        funded: funded.get(line.id) ?? 0n,
+        funded: funded[position] as bigint,
       })),
       shortfalls,
       pledges,
