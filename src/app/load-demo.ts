@@ -3,12 +3,16 @@ import type { OrganizationKind, Role } from '../core/access/roles.ts';
 import type { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { assert } from '../core/errors.ts';
+import { Currency } from '../core/money/currency.ts';
+import { Money } from '../core/money/money.ts';
 import type { PledgeStage } from '../core/pledges/pledge.ts';
 import type { RequirementVisibility } from '../core/requirements/requirement.ts';
+import { applyAllocation, planAllocation } from './allocation.ts';
 import { createCategory } from './categories.ts';
 import { type AppContext, systemActor } from './context.ts';
 import { addOrganization, addUser } from './directory.ts';
 import { recordFxRate } from './fx-rates.ts';
+import { createPackage, transitionPackage } from './packages.ts';
 import { recordPledge, transitionPledge } from './pledges.ts';
 import { createRequirement, transitionRequirement } from './requirements.ts';
 import { actorOf } from './sessions.ts';
@@ -32,6 +36,26 @@ export interface DemoData {
   readonly fxRates: readonly DemoFxRate[];
   /** Public PURL contributions, each with its source; see demo/README.md. */
   readonly pledges: readonly DemoPledge[];
+  /** The packages the 2025 money funded, recorded as history; see demo/README.md. */
+  readonly packages: readonly DemoPackage[];
+}
+
+type DemoRequirement = DemoData['requirements'][number];
+
+/**
+ * A package of the public record, built from its own (illustrative) requirement lines right after
+ * the pledge `fundedAfter` is committed, priced, opened and funded by the allocation plan: at that
+ * moment the only unallocated committed money is its funders', so the plan spends it there.
+ */
+export interface DemoPackage {
+  readonly name: string;
+  readonly fundedAfter: string;
+  readonly source: string;
+  readonly notes: string;
+  readonly lines: readonly (Omit<DemoRequirement, 'status' | 'visibility' | 'notes'> & {
+    /** The supplier's price in USD; null on the last line: what the funders' money leaves. */
+    readonly price: { readonly amount: string; readonly currency: 'USD' } | null;
+  })[];
 }
 
 export interface DemoFxRate {
@@ -124,11 +148,30 @@ export async function loadDemo(
       await transitionRequirement(context, coordinator, requirement.id, 'validated', undefined, undefined);
     }
   }
+  const packageRequirements = new Map<DemoPackage, string[]>();
+  for (const pkg of data.packages) {
+    const ids: string[] = [];
+    for (const { price: _price, ...fields } of pkg.lines) {
+      const requirement = await createRequirement(context, recipient, {
+        ...fields,
+        notes: `${pkg.name}. ${pkg.source}`,
+      });
+      await transitionRequirement(context, recipient, requirement.id, 'submitted', undefined, undefined);
+      await transitionRequirement(context, coordinator, requirement.id, 'validated', undefined, undefined);
+      ids.push(requirement.id);
+    }
+    packageRequirements.set(pkg, ids);
+  }
   for (const rate of data.fxRates) {
     const { notes: _notes, ...record } = rate;
     await recordFxRate(context, coordinator, record);
   }
-  await loadPledges(context, coordinator, data.pledges);
+  const supplier = actors.get('supplier') ?? systemActor;
+  await loadPledges(context, coordinator, data.pledges, async (key) => {
+    for (const pkg of data.packages.filter((candidate) => candidate.fundedAfter === key)) {
+      await fundPackage(context, { coordinator, supplier }, pkg, packageRequirements.get(pkg) ?? []);
+    }
+  });
   return { loaded: true, accounts };
 }
 
@@ -138,7 +181,12 @@ export async function loadDemo(
  * partial announcement may re-announce money fixed later). A pledge the sources say was committed
  * or paid is recorded as announced and then moved, so that its history reads as it happened.
  */
-async function loadPledges(context: AppContext, coordinator: Actor, pledges: readonly DemoPledge[]) {
+async function loadPledges(
+  context: AppContext,
+  coordinator: Actor,
+  pledges: readonly DemoPledge[],
+  afterPledge: (key: string) => Promise<void>,
+) {
   const ids = new Map<string, string>();
   const originals = pledges.filter((pledge) => pledge.duplicateOfKey === undefined);
   const reAnnouncements = pledges.filter((pledge) => pledge.duplicateOfKey !== undefined);
@@ -176,5 +224,60 @@ async function loadPledges(context: AppContext, coordinator: Actor, pledges: rea
     if (pledge.paidOn !== undefined) {
       await transitionPledge(context, coordinator, recorded.id, { to: 'paid', on: pledge.paidOn }, undefined);
     }
+    await afterPledge(pledge.key);
   }
+}
+
+/**
+ * Builds a package of the record and funds it: the supplier prices its lines (the last at what the
+ * unallocated committed money leaves), the coordinator opens it and applies the plan. The plan must
+ * fund it in full, or the demo data contradicts itself.
+ */
+async function fundPackage(
+  context: AppContext,
+  actors: { coordinator: Actor; supplier: Actor },
+  pkg: DemoPackage,
+  requirementIds: readonly string[],
+): Promise<void> {
+  const lines = pkg.lines.map((line, index) => ({
+    requirementId: requirementIds[index] as string,
+    quantity: line.quantity,
+  }));
+  const { package: draft } = await createPackage(context, actors.coordinator, {
+    name: pkg.name,
+    target: { amount: '500000000.00', currency: 'USD' },
+    lines,
+  });
+  const usd = Currency.parse('USD');
+  const money = (await planAllocation(context, actors.coordinator)).pledges.reduce(
+    (sum, pledge) => Money.add(sum, pledge.available),
+    Money.zero(usd),
+  );
+  const fixed = pkg.lines.reduce(
+    (sum, line) => (line.price ? Money.add(sum, Money.parse(line.price.amount, usd)) : sum),
+    Money.zero(usd),
+  );
+  const rest = Money.subtract(money, fixed);
+  assert(Money.isPositive(rest), `demo package '${pkg.name}' leaves its last line some money`);
+  const priceOf = (requirementId: string) => {
+    const line = pkg.lines[requirementIds.indexOf(requirementId)];
+    return line?.price ?? Money.toJson(rest);
+  };
+  await transitionPackage(
+    context,
+    actors.supplier,
+    draft.id,
+    {
+      to: 'priced',
+      lines: draft.lines.map((line) => ({ lineId: line.id, amount: priceOf(line.requirementId) })),
+    },
+    undefined,
+  );
+  await transitionPackage(context, actors.coordinator, draft.id, { to: 'open' }, undefined);
+  const plan = await planAllocation(context, actors.coordinator);
+  const applied = await applyAllocation(context, actors.coordinator, plan.planId);
+  assert(
+    applied.packages.some((funded) => funded.packageId === draft.id && funded.status === 'funded'),
+    `demo package '${pkg.name}' is funded by the money committed before it`,
+  );
 }
