@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../core/audit/audit-event.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
 import { Money } from '../core/money/money.ts';
@@ -94,6 +95,20 @@ export async function getRequirement(context: AppContext, actor: Actor, id: stri
   const requirement = await context.store.read.requirements.findById(id);
   if (!requirement) throw new Failure('NOT_FOUND', 'No such requirement.');
   return requirement;
+}
+
+/**
+ * The audit events of one requirement, oldest first: who changed it and when, each with its hash
+ * in the chain. Visible to whoever may read the requirement (a restricted one is 404 as ever).
+ */
+export async function requirementHistory(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  page: PageRequest,
+): Promise<Page<AuditEvent>> {
+  await getRequirement(context, actor, id);
+  return context.store.read.audit.list({ objectType: 'requirement', objectId: id }, page);
 }
 
 export function listRequirements(

@@ -105,3 +105,12 @@ export const ReorderSchema = Type.Object(
   { order: Type.Array(Type.String({ maxLength: 64 }), { maxItems: Limits.priorityListLinesMax }) },
   { additionalProperties: false },
 );
+
+export const RequirementHistoryEventSchema = Type.Object({
+  seq: Type.Integer({ description: 'The audit event: verify it with GET /api/v1/audit/verify' }),
+  occurredAt: Type.String({ format: 'date-time' }),
+  action: Type.String({ examples: ['requirement.create', 'requirement.submit', 'requirement.validate'] }),
+  actorOrganization: Type.Union([Type.String(), Type.Null()]),
+  hash: Type.String(),
+});
+export type RequirementHistoryEventJson = Static<typeof RequirementHistoryEventSchema>;

@@ -7,6 +7,7 @@ import {
   editRequirement,
   getRequirement,
   listRequirements,
+  requirementHistory,
   transitionRequirement,
 } from '../../app/requirements.ts';
 import {
@@ -20,6 +21,7 @@ import {
   ProblemSchema,
   ReorderSchema,
   RequirementChangesSchema,
+  RequirementHistoryEventSchema,
   RequirementListQuerySchema,
   RequirementSchema,
   RequirementTransitionSchema,
@@ -121,6 +123,38 @@ export function requirementRoutes(app: Router, context: AppContext): void {
     async (request, reply) => {
       const requirement = await getRequirement(context, actorOf(request), request.params.id);
       return reply.header('etag', etagOf(requirement.version)).send(present.requirement(requirement));
+    },
+  );
+
+  app.get(
+    '/api/v1/requirements/:id/history',
+    {
+      config: { action: 'requirement.read' },
+      schema: {
+        tags: ['requirements'],
+        summary: 'Who changed the line and when: its audit events, oldest first',
+        params: IdParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: PageSchema(RequirementHistoryEventSchema), 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const page = await requirementHistory(
+        context,
+        actorOf(request),
+        request.params.id,
+        pageOf(request.query),
+      );
+      return {
+        items: page.items.map((event) => ({
+          seq: event.seq,
+          occurredAt: event.occurredAt,
+          action: event.action,
+          actorOrganization: event.actorOrganization,
+          hash: event.hash,
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
