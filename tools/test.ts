@@ -2,7 +2,7 @@
  * `npm test`: provisions what the suite needs on this machine, runs every check, and ends with the
  * plain line `N passed, N failed, N skipped`.
  *
- * 1. Debian packages the tests use (chromium, postgresql, hledger, ledger): installed with apt-get
+ * 1. Debian packages the tests use (chromium, postgresql, hledger, ledger, beancount): installed with apt-get
  *    when missing and we are root; otherwise it stops at once and prints the exact command.
  * 2. PostgreSQL: PURL_TEST_POSTGRES_URL when set (CI starts the Debian cluster); otherwise a
  *    throwaway cluster in a temporary folder on a free port, stopped and deleted afterwards.
@@ -20,6 +20,7 @@ const debianPackages: Record<string, string> = {
   postgresql: '/usr/lib/postgresql',
   hledger: '/usr/bin/hledger',
   ledger: '/usr/bin/ledger',
+  beancount: '/usr/bin/bean-check',
 };
 
 function log(line: string): void {

@@ -17,13 +17,28 @@ export interface AuditSigner {
   sign(message: string): string;
 }
 
-function signerOf(privateKey: KeyObject): AuditSigner {
-  const publicKey = createPublicKey(privateKey);
-  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const keyId = createHash('sha256')
+/** A public key's id: the first 16 hex digits of the SHA-256 of its DER (SPKI) form. */
+function keyIdOf(publicKey: KeyObject): string {
+  return createHash('sha256')
     .update(publicKey.export({ type: 'spki', format: 'der' }))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** The key id of a PEM public key, or undefined when it is not a readable Ed25519 public key. */
+export function publicKeyIdOf(publicKeyPem: string): string | undefined {
+  try {
+    const publicKey = createPublicKey(publicKeyPem);
+    return publicKey.asymmetricKeyType === 'ed25519' ? keyIdOf(publicKey) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signerOf(privateKey: KeyObject): AuditSigner {
+  const publicKey = createPublicKey(privateKey);
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const keyId = keyIdOf(publicKey);
   return {
     keyId,
     publicKeyPem,
@@ -48,6 +63,27 @@ export function fileSigner(path: string): AuditSigner {
   }
   chmodSync(path, 0o600);
   return signerOf(createPrivateKey(readFileSync(path)));
+}
+
+/**
+ * Checks many signatures made with one public key, reading the key once (verifying the chain checks
+ * a signature per event, and parsing the PEM each time cost more than the signature). A key that
+ * cannot be read verifies nothing, as with signatureValid.
+ */
+export function signatureChecker(publicKeyPem: string): (message: string, signature: string) => boolean {
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey(publicKeyPem);
+  } catch {
+    return () => false;
+  }
+  return (message, signature) => {
+    try {
+      return verify(null, Buffer.from(message, 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+    } catch {
+      return false;
+    }
+  };
 }
 
 export function signatureValid(publicKeyPem: string, message: string, signature: string): boolean {

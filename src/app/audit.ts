@@ -1,19 +1,71 @@
 import type { AuditEvent } from '../core/audit/audit-event.ts';
 import { type ChainVerdict, ChainVerifier } from '../core/audit/chain-verifier.ts';
 import { type Checkpoint, Checkpoints } from '../core/audit/checkpoint.ts';
-import type { Actor } from '../core/directory/organization.ts';
+import { IsoDate } from '../core/calendar/iso-date.ts';
+import { type Actor, Emails } from '../core/directory/organization.ts';
+import { Failure } from '../core/errors.ts';
+import type { AuditFilter } from '../store/audit.repository.ts';
 import type { Page, PageRequest } from '../store/page.ts';
-import { signatureValid } from './audit-signer.ts';
+import { signatureChecker } from './audit-signer.ts';
 import { type AppContext, authorize } from './context.ts';
 
-export function listAuditEvents(
+/** The auditor's search of the chain, as the API takes it; every criterion given must hold. */
+export interface AuditQuery {
+  readonly objectType?: string;
+  readonly objectId?: string;
+  /** An object type (`pledge`) or an object id. */
+  readonly object?: string;
+  /** A user's email or id, or an organisation code. */
+  readonly actor?: string;
+  /** UTC days, inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+function checkedDay(value: string | undefined, name: 'from' | 'to'): IsoDate | undefined {
+  if (value === undefined) return undefined;
+  if (!IsoDate.isValid(value)) {
+    throw new Failure('VALIDATION_FAILED', `'${value.slice(0, 20)}' is not a date (YYYY-MM-DD).`, [
+      { path: `querystring:/${name}`, message: 'must be a date YYYY-MM-DD' },
+    ]);
+  }
+  return value;
+}
+
+export async function listAuditEvents(
   context: AppContext,
   actor: Actor,
-  filter: { objectType?: string; objectId?: string },
+  query: AuditQuery,
   page: PageRequest,
 ): Promise<Page<AuditEvent>> {
   authorize(actor, 'audit.read');
-  return context.store.read.audit.list(filter, page);
+  const from = checkedDay(query.from, 'from');
+  const to = checkedDay(query.to, 'to');
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new Failure('VALIDATION_FAILED', `The range starts (${from}) after it ends (${to}).`, [
+      { path: 'querystring:/to', message: 'must not be before from' },
+    ]);
+  }
+  const repositories = context.store.read;
+  let actorFilter: AuditFilter['actor'];
+  if (query.actor) {
+    // An email names one user; anything else may be a user id or an organisation code.
+    if (query.actor.includes('@')) {
+      const user = await repositories.users.findByEmail(Emails.normalize(query.actor));
+      actorFilter = { userIds: user ? [user.id] : [], organization: null };
+    } else {
+      actorFilter = { userIds: [query.actor], organization: query.actor };
+    }
+  }
+  const filter: AuditFilter = {
+    ...(query.objectType ? { objectType: query.objectType } : {}),
+    ...(query.objectId ? { objectId: query.objectId } : {}),
+    ...(query.object ? { object: query.object } : {}),
+    ...(actorFilter ? { actor: actorFilter } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+  return repositories.audit.list(filter, page);
 }
 
 export interface AuditVerdict extends ChainVerdict {
@@ -25,35 +77,54 @@ export interface AuditVerdict extends ChainVerdict {
 /**
  * Recomputes the whole chain from the stored events, compares it with the recorded head, and checks
  * every signed checkpoint against the chain and against its public key. Events and checkpoints are
- * both walked in sequence order, side by side, so memory does not grow with the chain.
+ * both walked in sequence order, side by side, a batch at a time (keyset pagination), so memory does
+ * not grow with the chain and no await is paid per event.
  */
 export async function verifyAuditChain(context: AppContext, actor: Actor): Promise<AuditVerdict> {
   authorize(actor, 'audit.verify');
   const repositories = context.store.read;
   const keys = await repositories.checkpoints.publicKeys();
+  const checkers = new Map([...keys].map(([keyId, pem]) => [keyId, signatureChecker(pem)]));
   const verifier = new ChainVerifier(context.sha256);
-  const checkpoints = repositories.checkpoints.all();
-  let pending = await checkpoints.next();
+  const checkpointBatches = repositories.checkpoints.batches();
+  let pending: Checkpoint[] = [];
+  let index = 0;
+  let exhausted = false;
+  /** The next checkpoint not yet checked, fetching the next batch only when this one is used up. */
+  const nextCheckpoint = async (): Promise<Checkpoint | undefined> => {
+    while (index >= pending.length && !exhausted) {
+      const batch = await checkpointBatches.next();
+      if (batch.done) exhausted = true;
+      else {
+        pending = batch.value;
+        index = 0;
+      }
+    }
+    return pending[index];
+  };
   let checked = 0;
   let firstBadCheckpoint: number | undefined;
   const checkCheckpoint = (checkpoint: Checkpoint, chainHash: string | undefined) => {
     checked += 1;
-    const key = keys.get(checkpoint.keyId);
-    const signed =
-      key !== undefined && signatureValid(key, Checkpoints.message(checkpoint), checkpoint.signature);
+    const check = checkers.get(checkpoint.keyId);
+    const signed = check?.(Checkpoints.message(checkpoint), checkpoint.signature) === true;
     if ((!signed || checkpoint.hash !== chainHash) && firstBadCheckpoint === undefined)
       firstBadCheckpoint = checkpoint.seq;
   };
-  for await (const event of repositories.audit.all()) {
-    verifier.accept(event);
-    while (!pending.done && pending.value.seq <= event.seq) {
-      checkCheckpoint(pending.value, pending.value.seq === event.seq ? event.hash : undefined);
-      pending = await checkpoints.next();
+  for await (const events of repositories.audit.batches()) {
+    for (const event of events) {
+      verifier.accept(event);
+      for (;;) {
+        const checkpoint = index < pending.length ? pending[index] : await nextCheckpoint();
+        if (!checkpoint || checkpoint.seq > event.seq) break;
+        checkCheckpoint(checkpoint, checkpoint.seq === event.seq ? event.hash : undefined);
+        index += 1;
+      }
     }
   }
-  while (!pending.done) {
-    checkCheckpoint(pending.value, undefined);
-    pending = await checkpoints.next();
+  for (let checkpoint = await nextCheckpoint(); checkpoint; checkpoint = await nextCheckpoint()) {
+    checkCheckpoint(checkpoint, undefined);
+    index += 1;
   }
   const chain = verifier.verdict(await repositories.audit.head());
   return {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Action } from '../core/access/policy.ts';
 import { Policy } from '../core/access/policy.ts';
 import { AuditChain, type AuditEvent, type AuditRecord, type Sha256Hex } from '../core/audit/audit-event.ts';
+import { canonicalJson } from '../core/audit/canonical-json.ts';
 import { Checkpoints } from '../core/audit/checkpoint.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
@@ -77,5 +78,25 @@ export async function audit(
     ...unsigned,
     signature: context.signer.sign(Checkpoints.message(unsigned)),
   });
+  return event;
+}
+
+/**
+ * Audits a write that gives a receipt (a pledge's): the exact content its after-digest covers is
+ * kept beside the event, so a receipt can later show what was recorded, not only a digest of it.
+ */
+export async function auditWithReceipt(
+  context: AppContext,
+  repositories: Repositories,
+  actor: Actor,
+  record: AuditRecord,
+): Promise<AuditEvent> {
+  const event = await audit(context, repositories, actor, record);
+  await repositories.auditDocuments.insert(
+    event.seq,
+    record.objectType,
+    record.objectId,
+    canonicalJson(record.after),
+  );
   return event;
 }

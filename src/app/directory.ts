@@ -124,3 +124,34 @@ export function listUsers(
   authorize(actor, 'user.list');
   return context.store.read.users.list(page);
 }
+
+/**
+ * Disables a user: from the next request on, its sessions and tokens are refused and it cannot log
+ * in; the account stays, so the audit chain still names who did what. Disabling a disabled user
+ * changes nothing and writes nothing. An administrator cannot disable itself (nobody might be left
+ * to manage the platform).
+ */
+export async function disableUser(
+  context: AppContext,
+  actor: Actor,
+  userId: string,
+): Promise<UserWithOrganization> {
+  authorize(actor, 'user.disable');
+  if (userId === actor.userId) {
+    throw new Failure('INVALID_TRANSITION', 'An administrator cannot disable their own account.');
+  }
+  return context.store.transaction(async (repositories) => {
+    const user = await repositories.users.findById(userId);
+    if (!user) throw new Failure('NOT_FOUND', 'No such user.');
+    if (!(await repositories.users.disable(userId))) return { ...user, disabled: true };
+    const disabled = { ...user, disabled: true };
+    await audit(context, repositories, actor, {
+      action: 'user.disable',
+      objectType: 'user',
+      objectId: userId,
+      before: user,
+      after: disabled,
+    });
+    return disabled;
+  });
+}

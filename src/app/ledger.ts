@@ -1,7 +1,8 @@
-import type { IsoDate } from '../core/calendar/iso-date.ts';
+import { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { assert, Failure } from '../core/errors.ts';
 import type { AccountName } from '../core/ledger/account.ts';
+import { BeancountJournal } from '../core/ledger/beancount-journal.ts';
 import { HledgerJournal, type IdentifiedEntry } from '../core/ledger/hledger-journal.ts';
 import { JournalEntry } from '../core/ledger/journal-entry.ts';
 import type { AccountBalance } from '../core/ledger/ledger.ts';
@@ -31,22 +32,31 @@ export async function writeEntries(
   return recorded;
 }
 
+/** A real calendar date (the schema checks the shape only: 2026-02-30 has it), or VALIDATION_FAILED. */
+function checkedAsOf(asOf: string | undefined): IsoDate | undefined {
+  if (asOf === undefined || IsoDate.isValid(asOf)) return asOf;
+  throw new Failure('VALIDATION_FAILED', `'${asOf.slice(0, 20)}' is not a date (YYYY-MM-DD).`, [
+    { path: 'querystring:/asOf', message: 'must be a date YYYY-MM-DD' },
+  ]);
+}
+
 export function accountBalances(
   context: AppContext,
   actor: Actor,
   asOf?: IsoDate,
 ): Promise<AccountBalance[]> {
   authorize(actor, 'ledger.read');
-  return context.store.read.ledger.balances(asOf);
+  return context.store.read.ledger.balances(checkedAsOf(asOf));
 }
 
 export function listEntries(
   context: AppContext,
   actor: Actor,
-  filter: { account?: AccountName },
+  filter: { account?: AccountName; asOf?: IsoDate },
   page: PageRequest,
 ): Promise<Page<RecordedEntry>> {
   authorize(actor, 'ledger.read');
+  checkedAsOf(filter.asOf);
   return context.store.read.ledger.list(filter, page);
 }
 
@@ -108,8 +118,8 @@ export async function verifyLedger(context: AppContext, actor: Actor): Promise<L
   };
 }
 
-/** The journal formats the ledger exports to; a new one (beancount) is one more entry in `exportWriters`. */
-export const ledgerExportFormats = ['hledger'] as const;
+/** The journal formats the ledger exports to; a new one is one more entry in `exportWriters`. */
+export const ledgerExportFormats = ['hledger', 'beancount'] as const;
 export type LedgerExportFormat = (typeof ledgerExportFormats)[number];
 
 interface ExportWriter {
@@ -117,7 +127,11 @@ interface ExportWriter {
   readonly mediaType: string;
   write(
     entries: AsyncIterable<IdentifiedEntry>,
-    facts: { readonly currencies: readonly CurrencyCode[]; readonly exportedAt: string },
+    facts: {
+      readonly currencies: readonly CurrencyCode[];
+      readonly accounts: readonly AccountName[];
+      readonly exportedAt: string;
+    },
   ): AsyncIterable<string>;
 }
 
@@ -126,6 +140,11 @@ const exportWriters: Readonly<Record<LedgerExportFormat, ExportWriter>> = {
     fileExtension: HledgerJournal.fileExtension,
     mediaType: 'text/plain; charset=utf-8',
     write: (entries, facts) => HledgerJournal.write(entries, facts),
+  },
+  beancount: {
+    fileExtension: BeancountJournal.fileExtension,
+    mediaType: 'text/plain; charset=utf-8',
+    write: (entries, facts) => BeancountJournal.write(entries, facts),
   },
 };
 
@@ -136,7 +155,7 @@ function isExportFormat(format: string): format is LedgerExportFormat {
 /** A ledger export: the text chunks of the file, with the name and media type to serve it under. */
 export interface LedgerExport extends AsyncIterable<string> {
   readonly format: LedgerExportFormat;
-  /** `purl-ledger-YYYY-MM-DD.journal`, dated on the day of the export. */
+  /** `purl-ledger-YYYY-MM-DD.journal` (or `.beancount`), dated on the day of the export. */
   readonly fileName: string;
   readonly mediaType: string;
 }
@@ -161,10 +180,11 @@ export function exportLedger(context: AppContext, actor: Actor, format: string):
   const exportedAt = timestamp(context);
   const ledger = context.store.read.ledger;
   async function* chunks(): AsyncGenerator<string> {
-    // The currencies come first: the journal declares each one before any entry uses it.
+    // The currencies (and accounts) come first: the journal declares each before any entry uses it.
     const balances = await ledger.balances();
     const currencies = [...new Set(balances.map((balance) => balance.balance.currency))].sort();
-    yield* writer.write(ledger.all(), { currencies, exportedAt });
+    const accounts = [...new Set(balances.map((balance) => balance.account))].sort();
+    yield* writer.write(ledger.all(), { currencies, accounts, exportedAt });
   }
   return {
     format,

@@ -8,7 +8,7 @@ import { PledgeLedger } from '../core/pledges/pledge-ledger.ts';
 import type { Page, PageRequest } from '../store/page.ts';
 import type { PledgeFilter, StoredPledge } from '../store/pledge.repository.ts';
 import type { Repositories } from '../store/unit-of-work.ts';
-import { type AppContext, audit, authorize, timestamp } from './context.ts';
+import { type AppContext, auditWithReceipt, authorize, timestamp } from './context.ts';
 import { rateInForce } from './fx-rates.ts';
 import type { AfterWrite } from './idempotency.ts';
 import { writeEntries } from './ledger.ts';
@@ -127,7 +127,7 @@ export async function recordPledge(
     };
     await repositories.pledges.insert(pledge);
     await writeEntries(context, repositories, PledgeLedger.creationEntries(pledge));
-    await audit(context, repositories, actor, {
+    await auditWithReceipt(context, repositories, actor, {
       action: 'pledge.create',
       objectType: 'pledge',
       objectId: pledge.id,
@@ -169,7 +169,7 @@ export async function transitionPledge(
     }
     const entry = PledgeLedger.transitionEntry(current, next);
     if (entry) await writeEntries(context, repositories, [entry]);
-    await audit(context, repositories, actor, {
+    await auditWithReceipt(context, repositories, actor, {
       action: 'pledge.transition',
       objectType: 'pledge',
       objectId: id,

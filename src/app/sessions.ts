@@ -4,7 +4,7 @@ import { Emails } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
 import type { UserWithOrganization } from '../store/user.repository.ts';
-import { type AppContext, audit, timestamp } from './context.ts';
+import { type AppContext, audit, authorize, timestamp } from './context.ts';
 import { decoyPasswordHash, Passwords } from './passwords.ts';
 import { issueSecret, saltedHash, secretMatches, splitPresented } from './secrets.ts';
 
@@ -28,20 +28,37 @@ export function actorOf(user: UserWithOrganization): Actor {
 }
 
 /**
- * Logs a user in. A wrong password, an unknown email and a disabled account give the same answer
- * after the same work (a decoy hash is checked for unknown emails), so the reply says nothing about
- * which accounts exist.
+ * Logs a user in. A wrong password, an unknown email, a disabled account and a locked one give the
+ * same answer after the same work (the password is always checked, against a decoy hash for unknown
+ * emails), so the reply says nothing about which accounts exist or are locked.
+ * `Limits.loginFailuresBeforeLockout` consecutive failures lock the account for
+ * `Limits.loginLockoutSeconds`, counted in the database across every server process; a successful
+ * login forgets the failures.
  */
 export async function logIn(context: AppContext, email: string, password: string): Promise<SessionGrant> {
   const credentials = await context.store.read.users.credentialsByEmail(Emails.normalize(email));
   const valid = await Passwords.verify(password, credentials?.passwordHash ?? decoyPasswordHash);
-  if (!credentials || !valid || credentials.user.disabled) throw new Failure('INVALID_CREDENTIALS');
+  if (!credentials) throw new Failure('INVALID_CREDENTIALS');
+  const now = context.now();
+  const lockedUntil = await context.store.read.loginFailures.lockedUntil(credentials.user.id);
+  // While locked, attempts are refused and not counted: the lock ends when it says it ends.
+  if (lockedUntil !== null && lockedUntil > now.toISOString()) throw new Failure('INVALID_CREDENTIALS');
+  if (!valid) {
+    const lockUntil = new Date(now.getTime() + Limits.loginLockoutSeconds * 1000).toISOString();
+    await context.store.read.loginFailures.recordFailure(
+      credentials.user.id,
+      Limits.loginFailuresBeforeLockout,
+      lockUntil,
+    );
+    throw new Failure('INVALID_CREDENTIALS');
+  }
+  if (credentials.user.disabled) throw new Failure('INVALID_CREDENTIALS');
   const session = issueSecret(context.newId(), context.sha256);
   const csrfToken = randomBytes(32).toString('base64url');
-  const now = context.now();
   const expiresAt = new Date(now.getTime() + Limits.sessionLifetimeSeconds * 1000).toISOString();
   const actor = actorOf(credentials.user);
   await context.store.transaction(async (repositories) => {
+    await repositories.loginFailures.clear(credentials.user.id);
     await repositories.sessions.deleteExpired(now.toISOString());
     await repositories.sessions.insert({
       id: session.id,
@@ -100,5 +117,33 @@ export async function logOut(context: AppContext, actor: Actor, sessionId: strin
       before: { session: sessionId },
       after: null,
     });
+  });
+}
+
+/**
+ * Lifts the lockout of an account (and forgets its failed logins) before the lock runs out: an
+ * administrator's answer to a user locked out by someone guessing its password. Audited when there
+ * was anything to lift.
+ */
+export async function unlockUser(
+  context: AppContext,
+  actor: Actor,
+  email: string,
+): Promise<{ user: UserWithOrganization; lockedUntil: string | null; failures: number }> {
+  authorize(actor, 'user.unlock');
+  return context.store.transaction(async (repositories) => {
+    const user = await repositories.users.findByEmail(Emails.normalize(email));
+    if (!user) throw new Failure('NOT_FOUND', 'No such user.');
+    const cleared = await repositories.loginFailures.clear(user.id);
+    if (!cleared) return { user, lockedUntil: null, failures: 0 };
+    const locked = cleared.lockedUntil !== null && cleared.lockedUntil > timestamp(context);
+    await audit(context, repositories, actor, {
+      action: 'user.unlock',
+      objectType: 'user',
+      objectId: user.id,
+      before: { failures: cleared.failures, lockedUntil: cleared.lockedUntil },
+      after: null,
+    });
+    return { user, lockedUntil: locked ? cleared.lockedUntil : null, failures: cleared.failures };
   });
 }

@@ -18,6 +18,8 @@ export const exitCodeOf: Readonly<Record<ErrorCode, number>> = {
   FX_RATE_INVALID: 3,
   FX_RATE_MISSING: 3,
   PLEDGE_DATE_OUT_OF_ORDER: 3,
+  IMPORT_FILE_INVALID: 3,
+  IMPORT_ROWS_INVALID: 3,
   CATEGORY_UNKNOWN: 3,
   PACKAGE_UNKNOWN: 3,
   REQUIREMENT_UNKNOWN: 3,
@@ -49,5 +51,7 @@ export const exitCodeOf: Readonly<Record<ErrorCode, number>> = {
   USER_EXISTS: 7,
   IDEMPOTENCY_KEY_REUSED: 7,
   NOT_READY: 8,
+  DATABASE_NOT_EMPTY: 7,
+  BACKUP_INVALID: 3,
   INTERNAL: 1,
 };

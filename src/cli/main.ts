@@ -12,15 +12,33 @@ import { loadDemo } from '../app/load-demo.ts';
 import { organizationKinds, Roles, roles } from '../core/access/roles.ts';
 import { Failure } from '../core/errors.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { registerBackupCommands } from './commands/backup.ts';
+import { registerImportExportCommands } from './commands/import-export.ts';
+import { registerReportCommands } from './commands/report.ts';
+import { registerUserUnlockCommand } from './commands/user-unlock.ts';
 import { openContext, readEnvironment } from './environment.ts';
-import { bold, dim, green, readStdin, red, reportError, say } from './output.ts';
+import { ensureExamples } from './help.ts';
+import {
+  bold,
+  dim,
+  green,
+  readStdin,
+  red,
+  reportError,
+  reportUsageError,
+  run,
+  say,
+  sayJson,
+} from './output.ts';
+import { verifyReceiptFile } from './receipt-check.ts';
 
 const program = new Command('purl')
   .description(
     'PURL Desk: the coordination and transparency ledger of the Prioritised Ukraine Requirements List.',
   )
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
+  // Commander's own errors (usage errors) print as `error USAGE: …` with a hint, like every other error.
+  .configureOutput({ outputError: (message) => reportUsageError(message) })
   // Commander exits 1 on its own errors; 1 is INTERNAL here, so a usage error exits 2 as documented.
   // Set before the subcommands are added: they inherit it.
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
@@ -33,19 +51,14 @@ Configuration (environment):
   PURL_PORT          port to listen on (default 8080)
   PURL_AUDIT_KEY_FILE  Ed25519 key that signs audit checkpoints (default ./data/audit-signing-key.pem)
 
-Exit codes: 0 success, 1 unexpected error, 2 usage error, 3-8 by error code, 9 audit chain broken (docs/errors.md).`,
-  );
+Exit codes: 0 success, 1 unexpected error, 2 usage error, 3-8 by error code, 9 audit chain or receipt broken (docs/cli.md).
+Errors print as \`error CODE: message\` on standard error, with a hint; colour only on a terminal (NO_COLOR=1 turns it off).
 
-/** Runs a command body, printing a failure with its code and setting the exit code. */
-function run<A extends unknown[]>(body: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await body(...args);
-    } catch (error) {
-      process.exitCode = reportError(error);
-    }
-  };
-}
+Examples:
+  $ purl serve --demo
+  $ purl report summary
+  $ purl <command> --help`,
+  );
 
 program
   .command('serve')
@@ -88,17 +101,26 @@ program
 program
   .command('migrate')
   .description('Apply every pending database migration, then exit.')
-  .addHelpText('after', '\nExample:\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl migrate')
+  .option('--json', 'print the migrations applied as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl migrate\n  $ purl migrate --json',
+  )
   .action(
-    run(async () => {
+    run(async (options: { json?: boolean }) => {
       const context = await openContext(readEnvironment(), { migrate: false });
       const outcome = await migrateToLatest(context.store.db);
-      say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'the database is up to date');
+      if (options.json) sayJson({ applied: outcome.applied });
+      else
+        say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'the database is up to date');
       await context.store.close();
     }),
   );
 
-const org = program.command('org').description('Manage organisations.');
+const org = program
+  .command('org')
+  .description('Manage organisations.')
+  .addHelpText('after', '\nExamples:\n  $ purl org add --code GBR --name "United Kingdom" --kind donor');
 org
   .command('add')
   .description('Add an organisation.')
@@ -109,17 +131,39 @@ org
       .choices(organizationKinds)
       .makeOptionMandatory(),
   )
-  .addHelpText('after', '\nExample:\n  $ purl org add --code GBR --name "United Kingdom" --kind donor')
+  .option('--json', 'print the organisation added as JSON')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ purl org add --code GBR --name "United Kingdom" --kind donor\n  $ purl org add --code NATO --name NATO --kind coordinator --json',
+  )
   .action(
-    run(async (options: { code: string; name: string; kind: (typeof organizationKinds)[number] }) => {
-      const context = await openContext(readEnvironment(), { migrate: true });
-      const organization = await addOrganization(context, systemActor, options);
-      say(`added organisation ${organization.code} (${organization.kind}) ${dim(organization.id)}`);
-      await context.store.close();
-    }),
+    run(
+      async (options: {
+        code: string;
+        name: string;
+        kind: (typeof organizationKinds)[number];
+        json?: boolean;
+      }) => {
+        const context = await openContext(readEnvironment(), { migrate: true });
+        const organization = await addOrganization(context, systemActor, {
+          code: options.code,
+          name: options.name,
+          kind: options.kind,
+        });
+        if (options.json) sayJson(organization);
+        else say(`added organisation ${organization.code} (${organization.kind}) ${dim(organization.id)}`);
+        await context.store.close();
+      },
+    ),
   );
 
-const user = program.command('user').description('Manage users.');
+const user = program
+  .command('user')
+  .description('Manage users.')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ printf %s "$PASSWORD" | purl user add --email ana@mod.gov.ua --org UKR --role recipient --password-stdin',
+  );
 user
   .command('add')
   .description('Add a user with one role; the password is read from standard input.')
@@ -132,9 +176,10 @@ user
   )
   .option('--name <NAME>', 'display name')
   .option('--password-stdin', 'read the password from standard input (required: never on the command line)')
+  .option('--json', 'print the user added as JSON (never the password)')
   .addHelpText(
     'after',
-    '\nExample:\n  $ printf %s "$PASSWORD" | purl user add --email ana@mod.gov.ua --org UKR --role recipient --password-stdin',
+    '\nExamples:\n  $ printf %s "$PASSWORD" | purl user add --email ana@mod.gov.ua --org UKR --role recipient --password-stdin\n  $ purl user add --email audit@nato.int --org NATO --role auditor --password-stdin --json < password.txt',
   )
   .action(
     run(
@@ -144,6 +189,7 @@ user
         role: (typeof roles)[number];
         name?: string;
         passwordStdin?: boolean;
+        json?: boolean;
       }) => {
         if (!options.passwordStdin)
           throw new Failure('VALIDATION_FAILED', 'Pass --password-stdin and pipe the password in.');
@@ -158,11 +204,20 @@ user
           password,
           ...(options.name ? { displayName: options.name } : {}),
         });
-        say(`added user ${added.email} (${added.role} of ${added.organizationCode}) ${dim(added.id)}`);
+        if (options.json)
+          sayJson({
+            id: added.id,
+            email: added.email,
+            role: added.role,
+            organizationCode: added.organizationCode,
+          });
+        else say(`added user ${added.email} (${added.role} of ${added.organizationCode}) ${dim(added.id)}`);
         await context.store.close();
       },
     ),
   );
+
+registerUserUnlockCommand(user);
 
 /** Writes the chunks to standard output, waiting whenever the reader (a pipe, a pager) is behind. */
 async function writeToStdout(chunks: AsyncIterable<string>): Promise<void> {
@@ -185,11 +240,17 @@ async function writeToFile(chunks: LedgerExport, file: string): Promise<number> 
   return output.bytesWritten;
 }
 
-const exportCommand = program.command('export').description('Export data for independent tools.');
+const exportCommand = program
+  .command('export')
+  .description('Export data for independent tools.')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ purl export ledger --format hledger --output purl.journal\n  $ purl export ledger --format beancount --output purl.beancount',
+  );
 exportCommand
   .command('ledger')
   .description(
-    'Write the whole funding ledger as a plain-text journal that hledger reads, to standard output or a file.',
+    'Write the whole funding ledger as a plain-text journal that hledger or Beancount reads, to standard output or a file.',
   )
   .requiredOption('--format <format>', `the journal format: ${ledgerExportFormats.join(', ')}`)
   .option('--output <FILE>', 'write to FILE instead of standard output')
@@ -199,7 +260,8 @@ exportCommand
 The journal balances to the same figures as GET /api/v1/ledger/accounts (docs/ledger.md).
 Examples:
   $ purl export ledger --format hledger --output purl.journal && hledger -f purl.journal balance
-  $ purl export ledger --format hledger | hledger -f - balance pledges`,
+  $ purl export ledger --format hledger | hledger -f - balance pledges
+  $ purl export ledger --format beancount --output purl.beancount && bean-check purl.beancount`,
   )
   .action(
     run(async (options: { format: string; output?: string }) => {
@@ -217,7 +279,10 @@ Examples:
     }),
   );
 
-const demo = program.command('demo').description('The demo data set.');
+const demo = program
+  .command('demo')
+  .description('The demo data set.')
+  .addHelpText('after', '\nExamples:\n  $ PURL_DATABASE_URL=sqlite:./data/demo.db purl demo load');
 demo
   .command('load')
   .description(
@@ -225,12 +290,18 @@ demo
   )
   .addHelpText(
     'after',
-    "\nThe users' passwords are generated and printed once.\nExample:\n  $ PURL_DATABASE_URL=sqlite:./data/demo.db purl demo load",
+    "\nThe users' passwords are generated and printed once.\nExamples:\n  $ PURL_DATABASE_URL=sqlite:./data/demo.db purl demo load\n  $ purl demo load --json > demo-accounts.json && chmod 600 demo-accounts.json",
   )
+  .option('--json', 'print the accounts (with their one-time passwords) as JSON')
   .action(
-    run(async () => {
+    run(async (options: { json?: boolean }) => {
       const context = await openContext(readEnvironment(), { migrate: true });
       const outcome = await loadDemo(context, demoData, { onlyIfEmpty: false });
+      if (options.json) {
+        sayJson({ accounts: outcome.accounts });
+        await context.store.close();
+        return;
+      }
       say(bold('Demo data loaded. Accounts (passwords are shown this once):'));
       for (const account of outcome.accounts)
         say(`  ${account.role.padEnd(12)} ${account.email.padEnd(34)} ${account.password}`);
@@ -238,17 +309,39 @@ demo
     }),
   );
 
-const auditCommand = program.command('audit').description('The tamper-evident audit chain.');
+const auditCommand = program
+  .command('audit')
+  .description('The tamper-evident audit chain.')
+  .addHelpText('after', '\nExamples:\n  $ purl audit verify\n  $ purl audit verify --json');
 auditCommand
   .command('verify')
-  .description('Recompute the whole audit chain from the database and compare it with the recorded head.')
+  .description(
+    'Recompute the whole audit chain from the database and compare it with the recorded head; or, with --receipt, check one receipt offline.',
+  )
   .option('--json', 'print the verdict as JSON')
+  .option('--receipt <FILE>', 'check this receipt (GET /api/v1/pledges/{id}/receipts) without any database')
+  .option(
+    '--public-key <FILE>',
+    'with --receipt: the PEM public key to verify with (from GET /api/v1/audit/head)',
+  )
+  .option('--head-url <URL>', 'with --receipt: fetch the public key from this server’s /api/v1/audit/head')
   .addHelpText(
     'after',
-    '\nExits 0 when the chain verifies, 9 when it does not (the first bad sequence number is printed).\nExample:\n  $ purl audit verify',
+    `
+Exits 0 when the chain (or the receipt) verifies, 9 when it does not (what is wrong is printed).
+Examples:
+  $ purl audit verify
+  $ purl audit verify --receipt P-17-receipt.json --public-key purl-audit-key.pem
+  $ purl audit verify --receipt P-17-receipt.json --head-url https://purl.example.org`,
   )
   .action(
-    run(async (options: { json?: boolean }) => {
+    run(async (options: { json?: boolean; receipt?: string; publicKey?: string; headUrl?: string }) => {
+      if (options.receipt !== undefined) {
+        process.exitCode = await verifyReceiptFile(options.receipt, options);
+        return;
+      }
+      if (options.publicKey !== undefined || options.headUrl !== undefined)
+        throw new Failure('VALIDATION_FAILED', '--public-key and --head-url go with --receipt.');
       const context = await openContext(readEnvironment(), { migrate: false });
       const verdict = await verifyAuditChain(context, systemActor);
       await context.store.close();
@@ -266,4 +359,14 @@ auditCommand
     }),
   );
 
-await program.parseAsync(process.argv);
+registerImportExportCommands(program);
+registerReportCommands(program);
+registerBackupCommands(program);
+
+ensureExamples(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportError(error);
+}

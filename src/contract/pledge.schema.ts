@@ -86,6 +86,12 @@ export const PledgeListQuerySchema = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 512 })),
     donor: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' })),
     stage: Type.Optional(StringEnum(pledgeStages)),
+    format: Type.Optional(
+      StringEnum(['csv', 'xlsx', 'json'] as const, {
+        description:
+          'Download the whole list (not paged, the caller’s rights applied) in this format instead',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

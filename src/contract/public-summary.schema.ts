@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { pledgeStages } from '../core/pledges/pledge.ts';
 import { summaryStages } from '../core/reports/public-summary.ts';
+import { publicSummaryTableNames } from '../core/reports/report-table.ts';
 import { DateTimeSchema, MoneySchema, StringEnum } from './common.schema.ts';
 import { PackageStatusSchema } from './package.schema.ts';
 
@@ -68,6 +69,17 @@ export const PublicSummarySchema = Type.Object(
         price: Type.Union([MoneySchema, Type.Null()]),
         funded: MoneySchema,
         coverage: Type.Union([Type.String({ examples: ['0.6100'] }), Type.Null()]),
+        donors: Type.Array(
+          Type.Object({
+            code: Type.String({ examples: ['GBR'] }),
+            name: Type.String(),
+            allocated: MoneySchema,
+          }),
+          {
+            description:
+              'the donors of the disclosed pledges allocated to the package and the USD each brings, largest first; they sum to funded',
+          },
+        ),
       }),
       {
         description:
@@ -101,8 +113,15 @@ export type PublicSummaryJson = Static<typeof PublicSummarySchema>;
 export const PublicSummaryQuerySchema = Type.Object(
   {
     format: Type.Optional(
-      StringEnum(['json'] as const, {
-        description: 'json: the same document as a download (Content-Disposition: attachment)',
+      StringEnum(['json', 'csv', 'xlsx'] as const, {
+        description:
+          'a download (Content-Disposition: attachment): json, the same document; csv, one table (see table); ' +
+          'xlsx, one sheet per table. Amounts are exact decimal strings, each with a *_currency column.',
+      }),
+    ),
+    table: Type.Optional(
+      StringEnum(publicSummaryTableNames, {
+        description: 'with format=csv: the table to download (default totals)',
       }),
     ),
   },

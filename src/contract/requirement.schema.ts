@@ -90,6 +90,12 @@ export const RequirementListQuerySchema = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 512 })),
     status: Type.Optional(RequirementStatusSchema),
     category: Type.Optional(Type.String({ maxLength: Limits.codeLengthMax })),
+    format: Type.Optional(
+      StringEnum(['csv', 'xlsx', 'json'] as const, {
+        description:
+          'Download the whole list (not paged, the caller’s rights applied) in this format instead',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

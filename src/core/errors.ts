@@ -34,6 +34,10 @@ export const ErrorCatalogue = {
   FX_RATE_INVALID: 'An exchange rate is not a positive decimal number.',
   FX_RATE_MISSING: 'No exchange rate for the currency on or shortly before the date; none is guessed.',
   PLEDGE_DATE_OUT_OF_ORDER: "A pledge's stage change is dated before its announcement or its previous stage.",
+  IMPORT_FILE_INVALID:
+    'The imported file is not a spreadsheet of the template (not CSV or XLSX, empty, a bad header, too many rows or columns); nothing was imported.',
+  IMPORT_ROWS_INVALID:
+    'Rows of the imported file have problems, listed by row and column; nothing was imported.',
   CATEGORY_UNKNOWN: 'The capability category does not exist.',
   PACKAGE_UNKNOWN: 'The package does not exist.',
   REQUIREMENT_UNKNOWN: 'A requirement named in the request does not exist.',
@@ -53,6 +57,8 @@ export const ErrorCatalogue = {
   PASSWORD_TOO_WEAK: 'The password is shorter than the minimum length.',
   IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was already used with a different request.',
   NOT_READY: 'The database is unreachable or its migrations are not applied.',
+  DATABASE_NOT_EMPTY: 'The database to restore into holds data already; nothing was overwritten.',
+  BACKUP_INVALID: 'The backup file is not a readable PURL Desk backup, or it did not verify after a restore.',
   INTERNAL: 'An unexpected error; it has been logged.',
 } as const;
 

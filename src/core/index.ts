@@ -13,6 +13,7 @@ export {
   InvariantViolation,
 } from './errors.ts';
 export * from './fx/index.ts';
+export * from './imports/index.ts';
 export * from './ledger/index.ts';
 export { Limits } from './limits.ts';
 export * from './money/index.ts';

@@ -26,6 +26,14 @@ export const Limits = {
   fxFileLinesMax: 50_000,
   /** Problems listed when an imported file is rejected; the count of the rest is still reported. */
   importErrorsMax: 50,
+  /** Data rows of one imported requirement or pledge file. */
+  importRowsMax: 100_000,
+  /** Cells of one row of an imported file (the templates have about twenty columns). */
+  importColumnsMax: 64,
+  /** Characters of one cell of an imported file (Excel's own limit is 32,767). */
+  importCellLengthMax: 32_767,
+  /** Body of `POST /api/v1/imports/…`: 100,000 template rows as CSV are about 20 MB. */
+  importBodyLimitBytes: 33_554_432,
   /** How old the latest rate on or before a date may be; ECB closures last at most a few days. */
   fxRateAgeDaysMax: 10,
   postingsPerEntryMax: 1_000,
@@ -47,5 +55,26 @@ export const Limits = {
   tokenLifetimeDaysDefault: 90,
   tokenLifetimeDaysMax: 366,
   loginAttemptsPerMinute: 10,
+  /** Consecutive failed logins of one account, from any address and any server, that lock it. */
+  loginFailuresBeforeLockout: 10,
+  /** How long a locked account refuses every login, the right password included. */
+  loginLockoutSeconds: 15 * 60,
+  /** Time a client has to send a whole request (headers and body); then 408 and the socket closes. */
   requestTimeoutMs: 30_000,
+  /** An idle socket is closed after this long; the event stream sends a comment every 15 s. */
+  connectionIdleTimeoutMs: 120_000,
+  /** Longer than a load balancer's idle timeout (often 60 s), so the balancer closes first. */
+  keepAliveTimeoutMs: 65_000,
+  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
+  shutdownGraceMs: 25_000,
+  /** Live-update streams (GET /api/v1/events) one user may hold open at once: a few browser tabs. */
+  eventStreamsPerUserMax: 5,
+  /** How often a server with open event streams reads the audit chain's head for new writes. */
+  eventPollIntervalMs: 1_000,
+  /** A comment on every open event stream this often, so that proxies keep it open. */
+  eventHeartbeatIntervalMs: 15_000,
+  /** Audit events read per poll; a longer backlog tells every stream to refetch instead. */
+  eventBatchMax: 500,
+  /** Bytes waiting for a client that stopped reading; beyond them its stream is closed (it reconnects). */
+  eventStreamBufferBytesMax: 65_536,
 } as const;

@@ -7,7 +7,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { Failure, InvariantViolation } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
@@ -16,8 +21,10 @@ import { accessPlugin } from './plugins/access.ts';
 import { allocationRoutes } from './routes/allocation.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
+import { eventRoutes } from './routes/event.routes.ts';
 import { fxRateRoutes } from './routes/fx-rate.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { importRoutes } from './routes/import.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { packageRoutes } from './routes/package.routes.ts';
 import { pledgeRoutes } from './routes/pledge.routes.ts';
@@ -46,10 +53,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: Limits.bodyLimitBytes,
     requestTimeout: Limits.requestTimeoutMs,
+    connectionTimeout: Limits.connectionIdleTimeoutMs,
+    keepAliveTimeout: Limits.keepAliveTimeoutMs,
     genReqId: () => options.context.newId(),
+    // A URL that is not valid percent-encoding, or a path parameter longer than the router keeps,
+    // is refused before routing; without this Fastify answers its own JSON, not a problem document.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? problemOf('VALIDATION_FAILED', 'A path parameter is too long.', [
+              { path: 'params:/', message: 'is too long' },
+            ])
+          : problemOf('MALFORMED_REQUEST', 'The URL is not valid percent-encoded UTF-8.');
+      void (reply as FastifyReply)
+        .code(problem.status)
+        .header('x-request-id', request.id)
+        .type('application/problem+json')
+        .send(problem);
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Every answer names the request id its log lines carry, so a report can be matched to the logs.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   // The API takes JSON bodies. Fastify's built-in text/plain parser would pass a string on to the
   // JSON schema, and a text body would get 422 "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');
@@ -124,7 +152,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       problem = problemOf('UNSUPPORTED_MEDIA_TYPE', 'Send application/json.');
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      problem = problemOf('BODY_TOO_LARGE', `The body limit is ${Limits.bodyLimitBytes} bytes.`);
+      problem = problemOf(
+        'BODY_TOO_LARGE',
+        `The body limit is ${request.routeOptions.bodyLimit ?? Limits.bodyLimitBytes} bytes.`,
+      );
     } else if (error.statusCode === 400 || error.code?.startsWith('FST_ERR_CTP')) {
       problem = problemOf('MALFORMED_REQUEST', 'The body is not valid JSON.');
     } else if (error.statusCode === 429) {
@@ -163,8 +194,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allocationRoutes(router, options.context);
     publicRoutes(router, options.context);
     fxRateRoutes(router, options.context);
+    importRoutes(router, options.context);
     ledgerRoutes(router, options.context);
     auditRoutes(router, options.context);
+    eventRoutes(router, options.context);
     router.get(
       '/api/v1/openapi.json',
       { config: { action: 'api-docs.read' }, schema: { hide: true } },

@@ -29,6 +29,8 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   FX_RATE_INVALID: 422,
   FX_RATE_MISSING: 422,
   PLEDGE_DATE_OUT_OF_ORDER: 422,
+  IMPORT_FILE_INVALID: 422,
+  IMPORT_ROWS_INVALID: 422,
   CATEGORY_UNKNOWN: 422,
   PACKAGE_UNKNOWN: 422,
   REQUIREMENT_UNKNOWN: 422,
@@ -47,6 +49,8 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   PASSWORD_TOO_WEAK: 422,
   IDEMPOTENCY_KEY_REUSED: 409,
   NOT_READY: 503,
+  DATABASE_NOT_EMPTY: 409,
+  BACKUP_INVALID: 422,
   INTERNAL: 500,
 };
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.ts';
+import { Limits } from '../core/limits.ts';
 import { buildApp } from './app.ts';
 
 export interface ServeOptions {
@@ -51,8 +52,16 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   async function shutdown(code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
+    app.log.info({ code }, 'stopping: finishing in-flight requests');
+    // A request that does not finish within the grace period does not keep the process alive.
+    const grace = setTimeout(() => {
+      app.log.warn({ graceMs: Limits.shutdownGraceMs }, 'in-flight requests did not finish; exiting');
+      process.exit(code === 0 ? 1 : code);
+    }, Limits.shutdownGraceMs);
+    grace.unref();
     await app.close();
     await options.context.store.close();
+    app.log.info('stopped');
     process.exit(code);
   }
   process.once('SIGTERM', () => void shutdown(0));

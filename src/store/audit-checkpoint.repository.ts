@@ -52,7 +52,24 @@ export class AuditCheckpointRepository {
     return row && toCheckpoint(row);
   }
 
+  /** The first checkpoint at or after `seq`: the one that covers the event of that sequence. */
+  async covering(seq: number): Promise<Checkpoint | undefined> {
+    const row = await this.db
+      .selectFrom('audit_checkpoint')
+      .selectAll()
+      .where('seq', '>=', seq)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toCheckpoint(row);
+  }
+
   async *all(batchSize = 1000): AsyncGenerator<Checkpoint> {
+    for await (const batch of this.batches(batchSize)) yield* batch;
+  }
+
+  /** Every checkpoint in sequence order, a batch at a time (keyset pagination on the sequence). */
+  async *batches(batchSize = 2000): AsyncGenerator<Checkpoint[]> {
     let after = 0;
     for (;;) {
       const rows = await this.db
@@ -62,7 +79,7 @@ export class AuditCheckpointRepository {
         .orderBy('seq')
         .limit(batchSize)
         .execute();
-      for (const row of rows) yield toCheckpoint(row);
+      if (rows.length) yield rows.map(toCheckpoint);
       const last = rows[rows.length - 1];
       if (!last || rows.length < batchSize) return;
       after = readInteger(last.seq);

@@ -6,6 +6,19 @@ import { Cursor, type Page, type PageRequest } from './page.ts';
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
 
+/** Which events to list; every criterion given must hold. */
+export interface AuditFilter {
+  readonly objectType?: string;
+  readonly objectId?: string;
+  /** An object type (`pledge`) or an object id: the events of all such objects, or of that one. */
+  readonly object?: string;
+  /** The actor, by user ids or by organisation code: an event of either matches. */
+  readonly actor?: { readonly userIds: readonly string[]; readonly organization: string | null };
+  /** UTC days, inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
 function toEvent(row: Selectable<AuditEventTable>): AuditEvent {
   return {
     seq: readInteger(row.seq),
@@ -73,10 +86,7 @@ export class AuditRepository {
     return { seq: readInteger(row.seq), hash: row.hash };
   }
 
-  async list(
-    filter: { objectType?: string; objectId?: string },
-    page: PageRequest,
-  ): Promise<Page<AuditEvent>> {
+  async list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
     let query = this.db
       .selectFrom('audit_event')
       .selectAll()
@@ -84,6 +94,21 @@ export class AuditRepository {
       .limit(page.limit + 1);
     if (filter.objectType) query = query.where('object_type', '=', filter.objectType);
     if (filter.objectId) query = query.where('object_id', '=', filter.objectId);
+    const { object, actor, from, to } = filter;
+    if (object)
+      query = query.where((eb) => eb.or([eb('object_type', '=', object), eb('object_id', '=', object)]));
+    if (actor) {
+      // An actor that matches no one gives no event (an empty OR is false), never every event.
+      query = query.where((eb) =>
+        eb.or([
+          ...(actor.userIds.length ? [eb('actor_user_id', 'in', actor.userIds)] : []),
+          ...(actor.organization ? [eb('actor_organization', '=', actor.organization)] : []),
+        ]),
+      );
+    }
+    // Timestamps are ISO strings in UTC with milliseconds, so the day's bounds compare as text.
+    if (from) query = query.where('occurred_at', '>=', `${from}T00:00:00.000Z`);
+    if (to) query = query.where('occurred_at', '<=', `${to}T23:59:59.999Z`);
     if (page.cursor) {
       const [seq = '0'] = Cursor.decode(page.cursor);
       query = query.where('seq', '>', Number.parseInt(seq, 10));
@@ -92,8 +117,28 @@ export class AuditRepository {
     return Cursor.page(rows.map(toEvent), page.limit, (e) => [String(e.seq)]);
   }
 
-  /** Every event in order, in batches: what verification walks. */
+  /** The events from `from` to `to`, both included, in order: a receipt's event and its links. */
+  async range(from: number, to: number): Promise<AuditEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('seq', '>=', from)
+      .where('seq', '<=', to)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** Every event in order, one at a time. */
   async *all(batchSize = 1000): AsyncGenerator<AuditEvent> {
+    for await (const batch of this.batches(batchSize)) yield* batch;
+  }
+
+  /**
+   * Every event in order, a batch at a time (keyset pagination on the sequence, so each batch is one
+   * index range scan whatever its position): what verification walks, without an await per event.
+   */
+  async *batches(batchSize = 2000): AsyncGenerator<AuditEvent[]> {
     let after = 0;
     for (;;) {
       const rows = await this.db
@@ -103,7 +148,7 @@ export class AuditRepository {
         .orderBy('seq')
         .limit(batchSize)
         .execute();
-      for (const row of rows) yield toEvent(row);
+      if (rows.length) yield rows.map(toEvent);
       const last = rows[rows.length - 1];
       if (!last || rows.length < batchSize) return;
       after = readInteger(last.seq);

@@ -2,7 +2,13 @@ import { InvariantViolation } from '../core/errors.ts';
 
 /** Reads a counting integer column (rank, version, quantity) whatever the dialect returns. */
 export function readInteger(value: number | bigint | string): number {
-  const result = typeof value === 'number' ? value : Number.parseInt(String(value), 10);
+  // A bigint (SQLite with safe integers) converts directly: a million-row walk reads one per row.
+  const result =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'bigint'
+        ? Number(value)
+        : Number.parseInt(String(value), 10);
   if (!Number.isSafeInteger(result))
     throw new InvariantViolation(`integer column out of range: ${String(value)}`);
   return result;

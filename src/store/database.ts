@@ -126,6 +126,21 @@ export interface AuditSigningKeyTable {
   created_at: string;
 }
 
+/** The canonical JSON an audit event's after-digest covers, kept for the writes that give receipts. */
+export interface AuditDocumentTable {
+  seq: Integer;
+  object_type: string;
+  object_id: string;
+  document: string;
+}
+
+/** Consecutive failed logins of an account, and until when it is locked. */
+export interface LoginFailureTable {
+  user_id: string;
+  failures: Integer;
+  locked_until: string | null;
+}
+
 export interface AuditCheckpointTable {
   seq: Integer;
   hash: string;
@@ -261,6 +276,8 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   audit_signing_key: AuditSigningKeyTable;
   audit_checkpoint: AuditCheckpointTable;
+  audit_document: AuditDocumentTable;
+  login_failure: LoginFailureTable;
   fx_rate: FxRateTable;
   pledge: PledgeTable;
   journal_entry: JournalEntryTable;

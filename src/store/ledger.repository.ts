@@ -122,9 +122,12 @@ export class LedgerRepository {
     }
   }
 
-  /** Entries with their postings, in journal order; optionally only those touching an account (or below it). */
+  /**
+   * Entries with their postings, in journal order; optionally only those touching an account (or
+   * below it), or those dated on or before `asOf` (the entries behind the balances as of that day).
+   */
   async list(
-    filter: { account?: AccountName; tag?: [string, string] },
+    filter: { account?: AccountName; tag?: [string, string]; asOf?: IsoDate },
     page: PageRequest,
   ): Promise<Page<RecordedEntry>> {
     let query = this.db
@@ -132,6 +135,7 @@ export class LedgerRepository {
       .selectAll()
       .orderBy('seq')
       .limit(page.limit + 1);
+    if (filter.asOf) query = query.where('entry_date', '<=', filter.asOf);
     if (page.cursor) {
       const [seq = '0'] = Cursor.decode(page.cursor);
       query = query.where('seq', '>', Number.parseInt(seq, 10));

@@ -109,6 +109,20 @@ export class PledgeRepository {
     return row && toPledge(row);
   }
 
+  /** The id and donor of each of `refs` that exists (an import checks its references in batches). */
+  async findRefs(refs: readonly string[]): Promise<Map<string, { id: string; donor: string }>> {
+    const found = new Map<string, { id: string; donor: string }>();
+    for (let start = 0; start < refs.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('pledge')
+        .select(['ref', 'id', 'donor_code'])
+        .where('ref', 'in', refs.slice(start, start + 500))
+        .execute();
+      for (const row of rows) found.set(row.ref, { id: row.id, donor: row.donor_code });
+    }
+    return found;
+  }
+
   /** Writes `next` only if the row is still at `expectedVersion`; false when another writer won. */
   async update(next: StoredPledge, expectedVersion: number): Promise<boolean> {
     const { id, ref, created_at, ...changes } = toRow(next);

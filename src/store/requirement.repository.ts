@@ -110,6 +110,20 @@ export class RequirementRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  /** Which of `refs` exist already (an import checks its references in batches). */
+  async existingRefs(refs: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < refs.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('requirement')
+        .select('ref')
+        .where('ref', 'in', refs.slice(start, start + 500))
+        .execute();
+      for (const row of rows) found.add(row.ref);
+    }
+    return found;
+  }
+
   async setRank(id: string, rank: number | null): Promise<void> {
     await this.db.updateTable('requirement').set({ rank }).where('id', '=', id).execute();
   }

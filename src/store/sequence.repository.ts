@@ -23,4 +23,19 @@ export class SequenceRepository {
       .executeTakeFirstOrThrow();
     return readInteger(updated.value);
   }
+
+  /** Raises the counter to at least `value`: references given by an import are never handed out again. */
+  async advanceTo(name: string, value: number): Promise<void> {
+    await this.db
+      .insertInto('sequence')
+      .values({ name, value: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    await this.db
+      .updateTable('sequence')
+      .set({ value })
+      .where('name', '=', name)
+      .where('value', '<', value)
+      .execute();
+  }
 }

@@ -4,12 +4,14 @@ import { AllocationRepository } from './allocation.repository.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
 import { AuditCheckpointRepository } from './audit-checkpoint.repository.ts';
+import { AuditDocumentRepository } from './audit-document.repository.ts';
 import { CategoryRepository } from './category.repository.ts';
 import type { Database } from './database.ts';
 import type { DialectName } from './dialect/connect.ts';
 import { FxRateRepository } from './fx-rate.repository.ts';
 import { IdempotencyRepository } from './idempotency.repository.ts';
 import { LedgerRepository } from './ledger.repository.ts';
+import { LoginFailureRepository } from './login-failure.repository.ts';
 import { OrganizationRepository } from './organization.repository.ts';
 import { PackageRepository } from './package.repository.ts';
 import { PledgeRepository } from './pledge.repository.ts';
@@ -23,6 +25,7 @@ import { UserRepository } from './user.repository.ts';
 export class Repositories {
   readonly organizations: OrganizationRepository;
   readonly users: UserRepository;
+  readonly loginFailures: LoginFailureRepository;
   readonly sessions: SessionRepository;
   readonly apiTokens: ApiTokenRepository;
   readonly categories: CategoryRepository;
@@ -31,6 +34,7 @@ export class Repositories {
   readonly sequences: SequenceRepository;
   readonly audit: AuditRepository;
   readonly checkpoints: AuditCheckpointRepository;
+  readonly auditDocuments: AuditDocumentRepository;
   readonly idempotency: IdempotencyRepository;
   readonly fxRates: FxRateRepository;
   readonly pledges: PledgeRepository;
@@ -41,6 +45,7 @@ export class Repositories {
   constructor(db: Kysely<Database>, sha256: Sha256Hex) {
     this.organizations = new OrganizationRepository(db);
     this.users = new UserRepository(db);
+    this.loginFailures = new LoginFailureRepository(db);
     this.sessions = new SessionRepository(db);
     this.apiTokens = new ApiTokenRepository(db);
     this.categories = new CategoryRepository(db);
@@ -49,6 +54,7 @@ export class Repositories {
     this.sequences = new SequenceRepository(db);
     this.audit = new AuditRepository(db, sha256);
     this.checkpoints = new AuditCheckpointRepository(db);
+    this.auditDocuments = new AuditDocumentRepository(db);
     this.idempotency = new IdempotencyRepository(db);
     this.fxRates = new FxRateRepository(db);
     this.pledges = new PledgeRepository(db);

@@ -61,6 +61,22 @@ export class UserRepository {
     return row && { user: toUser(row), passwordHash: row.password_hash };
   }
 
+  async findByEmail(email: string): Promise<UserWithOrganization | undefined> {
+    const row = await this.select().where('app_user.email', '=', email).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /** Disables the user, if it is not already; true when this call disabled it. */
+  async disable(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('app_user')
+      .set({ disabled: 1 })
+      .where('id', '=', id)
+      .where('disabled', '=', 0)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async findById(id: string): Promise<UserWithOrganization | undefined> {
     const row = await this.select().where('app_user.id', '=', id).executeTakeFirst();
     return row && toUser(row);

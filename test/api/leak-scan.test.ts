@@ -20,6 +20,7 @@ import {
 } from '../support/access.ts';
 import { startApi, type TestApi, testAccounts, testPassword, usd } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
+import { type EventStreamClient, openEventStream } from '../support/event-stream.ts';
 
 /**
  * The leak scan. Every restricted field of the seeded data carries a marker; then every GET route
@@ -277,7 +278,7 @@ describe.each(dialects)('the leak scan on %s', (dialect) => {
   });
   afterAll(async () => api?.close());
 
-  /** Server-sent event streams never end, so `inject` cannot read them; see the test below. */
+  /** Server-sent event streams never end, so `inject` cannot read them whole; see the last test. */
   const streams = () => operations.filter((operation) => operation.produces.includes('text/event-stream'));
 
   /** Every GET the app serves, documented or not (the document itself, the reference page). */
@@ -411,10 +412,104 @@ describe.each(dialects)('the leak scan on %s', (dialect) => {
     }
   });
 
-  test('server-sent event streams are scanned too', (context) => {
-    const unscanned = streams().map((operation) => `GET ${operation.path}`);
-    if (!unscanned.length) context.skip('no route streams server-sent events yet');
-    // inject() cannot read an endless stream: extend this scan (read the first events, then abort).
-    expect(unscanned, 'these streams are not scanned for markers').toEqual([]);
+  /**
+   * An event names objects, never their fields. Each object written while the streams are open
+   * is a marker of its kind by its id: the principals that may see it must be told of it, and no
+   * other may. Its fields carry the usual markers, and no stream may ever show one of those, to
+   * anybody: a title, an amount or a note in an event is a leak even to a reader of the object.
+   */
+  test('server-sent event streams tell each principal only of what it may see, and of all of it', async () => {
+    const paths = streams().map((operation) => operation.path);
+    expect(paths).toEqual(['/api/v1/events']);
+    const open = new Map<Identity, EventStreamClient>();
+    try {
+      for (const identity of identities)
+        open.set(identity, await openEventStream(api.app, credentials.get(identity) ?? noCredential));
+      const as = (identity: Identity) => credentials.get(identity) ?? noCredential;
+      const write = async (identity: Identity, url: string, body: unknown) => {
+        const response = await send(api.app, 'POST', url, as(identity), { body });
+        expect(response.statusCode, response.body).toBeLessThan(300);
+        return response.json();
+      };
+      const idMarkers: Marker[] = [];
+      const written = (kind: MarkerKind, label: string, id: string) =>
+        idMarkers.push(textMarker(kind, `${label} id`, id));
+
+      const line = await write('recipient', '/api/v1/requirements', {
+        category: 'air-defence',
+        quantity,
+        unit: 'MARKER-REQ-UNIT',
+        unitCost: usd(unitCost),
+        notes: 'MARKER-REQ-NOTES-7f3a',
+        title: 'MARKER-REQ-TITLE-7f3a',
+      });
+      written('requirement', 'requirement', line.id);
+      const british = await write('donor', '/api/v1/pledges', {
+        donor: 'GBR',
+        amount: usd('444444444.44'),
+        announcedOn: '2026-02-12',
+        forum: 'MARKER-GBR-FORUM-5c1e',
+        source: 'https://example.org/MARKER-GBR-SOURCE-5c1e',
+        notes: 'MARKER-GBR-NOTES-5c1e',
+        visibility: 'restricted',
+      });
+      written('gbr-restricted-pledge', 'GBR restricted pledge', british.id);
+      const german = await write('donor-deu', '/api/v1/pledges', {
+        donor: 'DEU',
+        amount: usd('777777777.77'),
+        announcedOn: '2026-02-12',
+        forum: 'MARKER-DEU-FORUM-9b2d',
+        source: 'https://example.org/MARKER-DEU-SOURCE-9b2d',
+        notes: 'MARKER-DEU-NOTES-9b2d',
+        visibility: 'restricted',
+      });
+      await write('donor-deu', `/api/v1/pledges/${german.id}/transitions`, {
+        to: 'committed',
+        on: '2026-02-20',
+      });
+      written('deu-restricted-pledge', 'DEU restricted pledge', german.id);
+      const hidden = await write('donor-deu', '/api/v1/pledges', {
+        donor: 'DEU',
+        amount: usd('666666666.66'),
+        announcedOn: '2026-03-02',
+        forum: 'Ramstein',
+        notes: 'MARKER-DEU-HIDDEN-NOTES-41aa',
+        visibility: 'amount-undisclosed',
+      });
+      written('deu-undisclosed-notes', 'DEU undisclosed pledge', hidden.id);
+      // Every user may read categories, and events come in order: once a stream has this one, it
+      // has had everything written before it.
+      const sentinel = await write('coordinator', '/api/v1/categories', {
+        code: 'sse-sentinel',
+        name: 'Sentinel',
+      });
+
+      const leaks: string[] = [];
+      for (const identity of identities) {
+        const stream = open.get(identity);
+        if (!stream) throw new Error(`no stream for ${identity}`);
+        if (identity === 'public') expect(stream.status).toBe(401);
+        else {
+          expect(stream.status, identity).toBe(200);
+          const events = await stream.waitFor((seen) => JSON.stringify(seen).includes(sentinel.code), 10_000);
+          expect(JSON.stringify(events), `${identity} was never told of the sentinel`).toContain(
+            sentinel.code,
+          );
+        }
+        const raw = `${stream.status}\n${JSON.stringify(stream.headers)}\n${stream.ended() ? await stream.body() : stream.text()}`;
+        // Events carry no field at all: a content marker in any stream is a leak, whoever reads it.
+        for (const marker of markers)
+          if (marker.pattern.test(raw)) leaks.push(`${identity} was sent a field: ${marker.label}`);
+        for (const marker of idMarkers) {
+          const found = marker.pattern.test(raw);
+          if (found && !mayReveal(identity, marker.kind)) leaks.push(`${identity} was told: ${marker.label}`);
+          if (!found && mayReveal(identity, marker.kind))
+            leaks.push(`${identity} was never told of: ${marker.label}`);
+        }
+      }
+      expect(leaks).toEqual([]);
+    } finally {
+      for (const stream of open.values()) stream.close();
+    }
   });
 });

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BeancountJournal } from '../../src/core/ledger/beancount-journal.ts';
 import { type Client, startApi, type TestApi } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import {
   type BalanceFigures,
+  beanCheck,
   differences,
   hledgerBalances,
   hledgerCheck,
   ledgerCliBalances,
   purlFigures,
+  readBeancount,
 } from '../support/plain-text-accounting.ts';
 
 /**
@@ -227,8 +230,54 @@ describe.each(dialects)('the hledger export on %s', (dialect) => {
     expect(withoutTime(outcome.stdout)).toBe(withoutTime(journal));
   }, 60_000);
 
+  test('serves the ledger as a Beancount file that balances to the same figures', async () => {
+    const response = await coordinator.request('GET', '/api/v1/ledger/export?format=beancount');
+    expect(response.statusCode, response.body).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="purl-ledger-${today}.beancount"`,
+    );
+    const reading = readBeancount(response.body, BeancountJournal.accountOf);
+    expect(reading.problems).toEqual([]);
+    expect(reading.transactions).toBe(
+      journal.split('\n').filter((line) => /^; entry:|^ {4}; entry:/.test(line)).length,
+    );
+    expect(differences(ours, reading.figures, ['PURL Desk', 'Beancount'])).toEqual([]);
+    expect(response.body).toContain('1970-01-01 commodity JPY');
+    expect(response.body).toMatch(/^ {2}Equity:Memorandum:Pledges:Paid:JPN +5000000001 JPY$/m);
+    // Beancount's own check (Debian's `beancount` package): it exits non-zero on any error.
+    const file = join(scratch, `${dialect}.beancount`);
+    writeFileSync(file, response.body);
+    await beanCheck(file);
+  });
+
+  test('the Beancount reading notices an unbalanced transaction', () => {
+    const text = [
+      '2026-01-01 commodity GBP',
+      '2026-01-01 open Assets:Pool',
+      '2026-01-01 open Income:Contributions:GBR',
+      '',
+      '2026-02-01 * "paid"',
+      '  entry: "e1"',
+      '  Assets:Pool                 10.00 GBP',
+      '  Income:Contributions:GBR   -10.01 GBP',
+      '',
+    ].join('\n');
+    expect(readBeancount(text, BeancountJournal.accountOf).problems).toEqual([
+      'line 5: the transaction does not balance in GBP',
+    ]);
+  });
+
+  test('purl export ledger --format beancount writes the same file as the API', async () => {
+    const outcome = await runPurl(['export', 'ledger', '--format', 'beancount'], api.database.url);
+    expect(outcome.code).toBe(0);
+    const response = await coordinator.request('GET', '/api/v1/ledger/export?format=beancount');
+    const withoutTime = (text: string) => text.replace(/^; Exported .*\n/m, '');
+    expect(withoutTime(outcome.stdout)).toBe(withoutTime(response.body));
+  }, 60_000);
+
   test('refuses an unknown or missing format with VALIDATION_FAILED', async () => {
-    for (const url of ['/api/v1/ledger/export?format=beancount', '/api/v1/ledger/export']) {
+    for (const url of ['/api/v1/ledger/export?format=gnucash', '/api/v1/ledger/export']) {
       const response = await coordinator.request('GET', url);
       expect(response.statusCode, url).toBe(422);
       expect(response.json().code).toBe('VALIDATION_FAILED');

@@ -63,7 +63,9 @@ describe.each(dialects)('pledges on %s', (dialect) => {
   async function record(client: Client, body: Record<string, unknown>): Promise<PledgeJson> {
     const response = await client.request('POST', '/api/v1/pledges', { body });
     expect(response.statusCode, response.body).toBe(201);
-    const pledge = response.json() as PledgeJson;
+    // The answer to a write is the pledge plus the receipt of that write (test/cli/receipt.test.ts).
+    const { receipt, ...pledge } = response.json() as PledgeJson & { receipt?: { document: { id: string } } };
+    expect(receipt?.document.id).toBe(pledge.id);
     recorded.add(pledge.id);
     expect(response.headers.location).toBe(`/api/v1/pledges/${pledge.id}`);
     expect(response.headers.etag).toBe(`"${pledge.version}"`);
@@ -73,7 +75,9 @@ describe.each(dialects)('pledges on %s', (dialect) => {
   async function move(client: Client, id: string, to: 'committed' | 'paid', on: string): Promise<PledgeJson> {
     const response = await client.request('POST', `/api/v1/pledges/${id}/transitions`, { body: { to, on } });
     expect(response.statusCode, response.body).toBe(200);
-    return response.json() as PledgeJson;
+    const { receipt, ...pledge } = response.json() as PledgeJson & { receipt?: { document: { id: string } } };
+    expect(receipt?.document.id).toBe(id);
+    return pledge;
   }
 
   function gbp(amount: string) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { systemActor } from '../../src/app/context.ts';
 import { addOrganization } from '../../src/app/directory.ts';
-import type { PublicSummaryJson } from '../../src/contract/index.ts';
-import { type Client, startApi, type TestApi } from '../support/api.ts';
+import type { PackageJson, PublicSummaryJson } from '../../src/contract/index.ts';
+import { type Client, newRequirement, startApi, type TestApi, usd } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 
 /** Strings that only the restricted pledges and the undisclosed amount carry. */
@@ -186,5 +186,115 @@ describe.each(dialects)('the public summary on %s', (dialect) => {
     const response = await api.public.request('GET', '/api/v1/public/summary?format=xml');
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe.each(dialects)('the donors of each package in the public summary on %s', (dialect) => {
+  let api: TestApi;
+  let coordinator: Client;
+  /** Amounts only the undisclosed and the restricted pledge carry. */
+  const hidden = ['333333333', '444444444', 'Marker Secret', 'RST'];
+
+  beforeAll(async () => {
+    api = await startApi(dialect);
+    const { context } = api.database;
+    await addOrganization(context, systemActor, { code: 'DEU', name: 'Germany', kind: 'donor' });
+    await addOrganization(context, systemActor, { code: 'RST', name: 'Marker Secret', kind: 'donor' });
+    coordinator = await api.as('coordinator');
+    const recipient = await api.as('recipient');
+    const supplier = await api.as('supplier');
+
+    const draft = await recipient.request('POST', '/api/v1/requirements', { body: newRequirement() });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const requirementId: string = draft.json().id;
+    for (const [client, to] of [
+      [recipient, 'submitted'],
+      [coordinator, 'validated'],
+    ] as const) {
+      const moved = await client.request('POST', `/api/v1/requirements/${requirementId}/transitions`, {
+        body: { to },
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    const created = await coordinator.request('POST', '/api/v1/packages', {
+      body: { name: 'Spring package', target: usd('500000000.00'), lines: [{ requirementId, quantity: 4 }] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const pkg: PackageJson = created.json();
+    const priced = await supplier.request('POST', `/api/v1/packages/${pkg.id}/transitions`, {
+      body: {
+        to: 'priced',
+        lines: pkg.lines.map((line) => ({ lineId: line.id, amount: usd('2000000000.00') })),
+      },
+    });
+    expect(priced.statusCode, priced.body).toBe(200);
+    const opened = await coordinator.request('POST', `/api/v1/packages/${pkg.id}/transitions`, {
+      body: { to: 'open' },
+    });
+    expect(opened.statusCode, opened.body).toBe(200);
+
+    const committed = { stage: 'committed', forum: 'UDCG', source: 'https://example.org/purl' };
+    for (const body of [
+      { donor: 'GBR', amount: usd('100000000.00'), announcedOn: '2026-02-11', committedOn: '2026-02-12' },
+      { donor: 'DEU', amount: usd('60000000.00'), announcedOn: '2026-01-20', committedOn: '2026-02-02' },
+      {
+        donor: 'DEU',
+        amount: usd('333333333.33'),
+        announcedOn: '2026-02-12',
+        committedOn: '2026-02-12',
+        visibility: 'amount-undisclosed',
+      },
+      {
+        donor: 'RST',
+        amount: usd('444444444.44'),
+        announcedOn: '2026-02-12',
+        committedOn: '2026-02-12',
+        visibility: 'restricted',
+      },
+    ]) {
+      const response = await coordinator.request('POST', '/api/v1/pledges', {
+        body: { ...committed, ...body },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    }
+    const plan = await coordinator.request('GET', '/api/v1/allocation/plan');
+    expect(plan.statusCode, plan.body).toBe(200);
+    const applied = await coordinator.request('POST', '/api/v1/allocation/apply', {
+      body: { planId: plan.json().planId },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+  });
+  afterAll(async () => api?.close());
+
+  test('names the disclosed donors of a package with the money each brings, summing to its funding', async () => {
+    const summary: PublicSummaryJson = (await api.public.request('GET', '/api/v1/public/summary')).json();
+    expect(summary.packages).toHaveLength(1);
+    const [pkg] = summary.packages;
+    expect(pkg?.donors).toEqual([
+      { code: 'GBR', name: expect.any(String), allocated: usd('100000000.00') },
+      { code: 'DEU', name: 'Germany', allocated: usd('60000000.00') },
+    ]);
+    expect(pkg?.funded).toEqual(usd('160000000.00'));
+    expect(pkg?.coverage).toBe('0.0800');
+    expect(summary.totals.find((total) => total.stage === 'allocated')?.amount).toEqual(usd('160000000.00'));
+  });
+
+  test('never reveals an undisclosed or restricted pledge through a package, nor a line or quantity', async () => {
+    const response = await api.public.request('GET', '/api/v1/public/summary');
+    for (const marker of hidden) expect(response.body).not.toContain(marker);
+    const summary: PublicSummaryJson = response.json();
+    for (const pkg of summary.packages) {
+      expect(Object.keys(pkg).sort()).toEqual([
+        'coverage',
+        'donors',
+        'funded',
+        'price',
+        'rank',
+        'ref',
+        'status',
+      ]);
+      for (const donor of pkg.donors)
+        expect(Object.keys(donor).sort()).toEqual(['allocated', 'code', 'name']);
+    }
   });
 });

@@ -267,7 +267,10 @@ describe.each(dialects)('security on %s', (dialect) => {
           remoteAddress,
           body: { email: testAccounts.admin.email, password },
         });
-      for (let index = 0; index < Limits.loginAttemptsPerMinute; index += 1) {
+      // One right password first: the throttle counts logins, not failures. It also keeps the failures
+      // in a row below the account lockout (login-lockout.test.ts), which is not what this test is about.
+      expect((await attempt(testPassword)).statusCode).toBe(200);
+      for (let index = 1; index < Limits.loginAttemptsPerMinute; index += 1) {
         expect(problem(await attempt(`wrong password ${index}`))).toEqual({
           status: 401,
           code: 'INVALID_CREDENTIALS',

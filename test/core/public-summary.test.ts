@@ -106,6 +106,72 @@ describe('the public summary', () => {
     ]);
   });
 
+  test('names the disclosed donors funding each package, never an undisclosed or restricted one', () => {
+    const britain = pledge({ stage: 'committed', committedOn: '2026-02-13', usdAmount: '300.00' });
+    const britainAgain = pledge({ stage: 'committed', committedOn: '2026-02-13', usdAmount: '50.00' });
+    const germany = pledge({
+      donor: 'DEU',
+      stage: 'committed',
+      committedOn: '2026-02-13',
+      usdAmount: '200.00',
+    });
+    const poland = pledge({
+      donor: 'POL',
+      stage: 'committed',
+      committedOn: '2026-02-13',
+      usdAmount: '200.00',
+    });
+    const hidden = pledge({ donor: 'DEU', visibility: 'amount-undisclosed', usdAmount: '7000.00' });
+    const restricted = pledge({ donor: 'RST', visibility: 'restricted', usdAmount: '9000.00' });
+    const allocation = (from: Pledge, packageId: string, amount: string) => ({
+      pledgeId: from.id,
+      packageId,
+      usd: usd(amount),
+    });
+    const summary = PublicSummaries.compute({
+      asOf: '2026-03-01T00:00:00.000Z',
+      donors: [
+        { code: 'GBR', name: 'United Kingdom' },
+        { code: 'DEU', name: 'Germany' },
+      ],
+      categories,
+      pledges: [britain, britainAgain, germany, poland, hidden, restricted],
+      packages: [
+        { id: 'k1', ref: 'PKG-1', rank: 1, status: 'funded', price: usd('1000.00') },
+        { id: 'k2', ref: 'PKG-2', rank: 2, status: 'open', price: usd('20000.00') },
+        { id: 'k3', ref: 'PKG-3', rank: 3, status: 'draft', price: null },
+      ],
+      allocations: [
+        allocation(britain, 'k1', '300.00'),
+        allocation(britainAgain, 'k1', '50.00'),
+        allocation(germany, 'k1', '200.00'),
+        allocation(poland, 'k1', '200.00'),
+        allocation(hidden, 'k1', '250.00'),
+        allocation(hidden, 'k2', '6750.00'),
+        allocation(restricted, 'k2', '9000.00'),
+        allocation(britain, 'k3', '1.00'),
+      ],
+    });
+    const donors = summary.packages.map((pkg) => ({
+      ref: pkg.ref,
+      funded: Money.format(pkg.funded),
+      donors: pkg.donors.map((donor) => [donor.code, donor.name, Money.format(donor.allocated)]),
+    }));
+    expect(donors).toEqual([
+      {
+        ref: 'PKG-1',
+        funded: '750.00',
+        donors: [
+          ['GBR', 'United Kingdom', '350.00'],
+          ['DEU', 'Germany', '200.00'],
+          ['POL', 'POL', '200.00'],
+        ],
+      },
+      { ref: 'PKG-2', funded: '0.00', donors: [] },
+    ]);
+    expect(JSON.stringify(donors)).not.toMatch(/RST|7000|6750|9000|250\.00/);
+  });
+
   test('refuses a JS number where a pledge list belongs', () => {
     expect(() => PublicSummaries.compute(42 as never)).toThrow(TypeError);
   });

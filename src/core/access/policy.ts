@@ -23,6 +23,10 @@ export const policyTable = {
   'organization.create': ['admin'],
   'user.list': ['admin'],
   'user.create': ['admin'],
+  /** Ends every session and token of the user at once; the account and its history stay. */
+  'user.disable': ['admin'],
+  /** Lifts the lockout that failed logins put on an account (`purl user unlock`). */
+  'user.unlock': ['admin'],
   'category.list': allUsers,
   'category.create': ['coordinator'],
   'requirement.list': requirementReaders,
@@ -35,6 +39,10 @@ export const policyTable = {
   'requirement.withdraw': ['recipient'],
   'requirement.validate': ['coordinator'],
   'requirement.reject': ['coordinator'],
+  /** A spreadsheet of draft or submitted lines; the system operator (purl import) may also import validated ones. */
+  'requirement.import': ['recipient'],
+  /** The empty spreadsheet templates of the imports (column names and examples only). */
+  'import-template.read': allUsers,
   'priority-list.read': requirementReaders,
   'priority-list.reorder': ['recipient', 'coordinator'],
   'priority-list.approve': ['coordinator'],
@@ -46,12 +54,16 @@ export const policyTable = {
   'pledge.read': ['donor', 'coordinator', 'auditor'],
   'pledge.create': ['donor', 'coordinator'],
   'pledge.transition': ['donor', 'coordinator'],
+  /** A donor imports pledges of its own organisation only; the use case checks each row. */
+  'pledge.import': ['donor', 'coordinator'],
   /**
    * Donors read the packages they fund only (the use case checks the relation through the
-   * allocations of their pledges; any other package is 404 to them).
+   * allocations of their pledges; any other package is 404 to them). The recipient reads the
+   * packages made of its requirements, to confirm what arrives: the one list is the recipient's,
+   * so every package line is one of its requirements.
    */
-  'package.list': ['coordinator', 'supplier', 'auditor', 'donor'],
-  'package.read': ['coordinator', 'supplier', 'auditor', 'donor'],
+  'package.list': ['coordinator', 'supplier', 'auditor', 'donor', 'recipient'],
+  'package.read': ['coordinator', 'supplier', 'auditor', 'donor', 'recipient'],
   'package.create': ['coordinator'],
   'package.edit': ['coordinator'],
   'package.propose': ['coordinator'],
@@ -73,6 +85,11 @@ export const policyTable = {
   'audit.head.read': ['public', ...allUsers],
   /** Aggregates only: no restricted pledge, no undisclosed amount, never an item line. */
   'public-summary.read': ['public', ...allUsers],
+  /**
+   * The live-update stream; each event is filtered by `changeRules` (change-rules.ts): a user is
+   * told only of objects it may read.
+   */
+  'events.read': allUsers,
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Action = keyof typeof policyTable;

@@ -2,3 +2,4 @@ export { AuditChain, type AuditEvent, type AuditRecord, genesisHash, type Sha256
 export { canonicalJson } from './canonical-json.ts';
 export { type ChainVerdict, ChainVerifier } from './chain-verifier.ts';
 export { type Checkpoint, Checkpoints } from './checkpoint.ts';
+export { type Receipt, type ReceiptCrypto, Receipts, type ReceiptVerdict, receiptFormat } from './receipt.ts';

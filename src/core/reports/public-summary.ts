@@ -71,6 +71,16 @@ export interface PackageSummary {
   readonly funded: Money;
   /** funded / price, 4 places, rounded down; null while unpriced. */
   readonly coverage: string | null;
+  /** The donors of the disclosed pledges allocated to the package, largest first; they sum to `funded`. */
+  readonly donors: readonly PackageDonor[];
+}
+
+/** What one donor's disclosed pledges fund of one package: money only, never a line or a quantity. */
+export interface PackageDonor {
+  readonly code: string;
+  readonly name: string;
+  /** USD of the active allocations of the donor's disclosed pledges to the package. */
+  readonly allocated: Money;
 }
 
 /** A package as the summary takes it. */
@@ -177,7 +187,9 @@ const rules: PublicSummaryRules = Object.freeze({
   packages:
     'Packages open for funding or later (not drafts, not cancelled), by rank, with their status. ' +
     'funded counts the allocations of disclosed pledges only, so that no undisclosed or restricted ' +
-    'amount can be derived from it; coverage is funded / price, 4 places, rounded down.',
+    'amount can be derived from it; coverage is funded / price, 4 places, rounded down. donors ' +
+    'lists, for each package, the donors of those disclosed pledges with the USD their ' +
+    'allocations bring, largest first; they sum to funded.',
 });
 
 type Counted = { readonly kind: 'money'; readonly usd: Money } | { readonly kind: 'undisclosed' };
@@ -324,22 +336,30 @@ export const PublicSummaries = {
     const summed = row(total);
     const zero = Money.zero(usd);
     // Allocations count only the money of pledges the totals count themselves (disclosed).
-    const disclosed = new Set(
+    const disclosed = new Map(
       input.pledges
         .filter((pledge) => {
           const counted = classify(pledge);
           return typeof counted === 'object' && counted.kind === 'money';
         })
-        .map((pledge) => pledge.id),
+        .map((pledge) => [pledge.id, pledge.donor]),
     );
     const allocations = input.allocations ?? [];
     const allocatedPledges = new Set<string>();
     const fundedByPackage = new Map<string, bigint>();
+    const donorsByPackage = new Map<string, Map<string, bigint>>();
     let allocated = 0n;
     for (const allocation of allocations) {
       assert(allocation.usd.currency === usd, 'an allocation is valued in USD');
-      if (!disclosed.has(allocation.pledgeId)) continue;
+      const donor = disclosed.get(allocation.pledgeId);
+      if (donor === undefined) continue;
       allocated += allocation.usd.minor;
+      let byDonor = donorsByPackage.get(allocation.packageId);
+      if (!byDonor) {
+        byDonor = new Map();
+        donorsByPackage.set(allocation.packageId, byDonor);
+      }
+      byDonor.set(donor, (byDonor.get(donor) ?? 0n) + allocation.usd.minor);
       allocatedPledges.add(allocation.pledgeId);
       fundedByPackage.set(
         allocation.packageId,
@@ -358,6 +378,23 @@ export const PublicSummaries = {
           price: pkg.price,
           funded: Money.of(funded, usd),
           coverage: Packages.coverage(funded, pkg.price),
+          donors: [...(donorsByPackage.get(pkg.id) ?? [])]
+            .map(([code, minor]) => ({
+              code,
+              name: donorNames.get(code) ?? code,
+              allocated: Money.of(minor, usd),
+            }))
+            .sort((a, b) =>
+              a.allocated.minor !== b.allocated.minor
+                ? a.allocated.minor > b.allocated.minor
+                  ? -1
+                  : 1
+                : a.code < b.code
+                  ? -1
+                  : a.code > b.code
+                    ? 1
+                    : 0,
+            ),
         };
       });
     const noneYet = allocations.length === 0;

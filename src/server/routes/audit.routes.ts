@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { auditHead, listAuditEvents, verifyAuditChain } from '../../app/audit.ts';
 import type { AppContext } from '../../app/context.ts';
-import { PageSchema } from '../../contract/index.ts';
+import { DateSchema, PageSchema } from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
 import { pageOf, type Router } from './route-helpers.ts';
@@ -45,7 +45,7 @@ export function auditRoutes(app: Router, context: AppContext): void {
       config: { action: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'The audit chain, in sequence order',
+        summary: 'The audit chain, in sequence order; searched by object, actor and UTC days (inclusive)',
         querystring: Type.Object(
           {
             limit: Type.Optional(
@@ -54,6 +54,22 @@ export function auditRoutes(app: Router, context: AppContext): void {
             cursor: Type.Optional(Type.String({ maxLength: 512 })),
             objectType: Type.Optional(Type.String({ maxLength: Limits.codeLengthMax })),
             objectId: Type.Optional(Type.String({ maxLength: 64 })),
+            object: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'An object type (pledge) or an object id: its events',
+              }),
+            ),
+            actor: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: Limits.emailLengthMax,
+                description: "A user's email or id, or an organisation code: the events it caused",
+              }),
+            ),
+            from: Type.Optional(DateSchema),
+            to: Type.Optional(DateSchema),
           },
           { additionalProperties: false },
         ),
@@ -61,13 +77,8 @@ export function auditRoutes(app: Router, context: AppContext): void {
       },
     },
     async (request) => {
-      const { objectType, objectId } = request.query;
-      const page = await listAuditEvents(
-        context,
-        actorOf(request),
-        { ...(objectType ? { objectType } : {}), ...(objectId ? { objectId } : {}) },
-        pageOf(request.query),
-      );
+      const { limit: _limit, cursor: _cursor, ...query } = request.query;
+      const page = await listAuditEvents(context, actorOf(request), query, pageOf(request.query));
       return { items: [...page.items], nextCursor: page.nextCursor };
     },
   );

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app/context.ts';
-import { addOrganization, addUser, listOrganizations, listUsers } from '../../app/directory.ts';
+import { addOrganization, addUser, disableUser, listOrganizations, listUsers } from '../../app/directory.ts';
 import {
+  IdParamsSchema,
   NewOrganizationSchema,
   NewUserSchema,
   OrganizationSchema,
@@ -81,5 +82,20 @@ export function directoryRoutes(app: Router, context: AppContext): void {
       const user = await addUser(context, actorOf(request), { ...rest, organizationCode: organization });
       return reply.code(201).send(present.user(user));
     },
+  );
+
+  app.post(
+    '/api/v1/users/:id/disable',
+    {
+      config: { action: 'user.disable' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Disable a user: its sessions and tokens stop working and it cannot log in; the account stays in the record',
+        params: IdParamsSchema,
+        response: { 200: UserSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => present.user(await disableUser(context, actorOf(request), request.params.id)),
   );
 }

@@ -53,7 +53,7 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['ledger'],
         summary:
-          'Immutable journal entries in journal order, optionally those touching an account or its sub-accounts',
+          'Immutable journal entries in journal order, optionally those touching an account or its sub-accounts, or dated on or before asOf',
         querystring: Type.Object(
           {
             limit: Type.Optional(
@@ -61,6 +61,7 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
             ),
             cursor: Type.Optional(Type.String({ maxLength: 512 })),
             account: Type.Optional(Type.String({ maxLength: Limits.accountNameLengthMax })),
+            asOf: Type.Optional(DateSchema),
           },
           { additionalProperties: false },
         ),
@@ -68,11 +69,11 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
       },
     },
     async (request) => {
-      const { account } = request.query;
+      const { account, asOf } = request.query;
       const page = await listEntries(
         context,
         actorOf(request),
-        account ? { account } : {},
+        { ...(account ? { account } : {}), ...(asOf ? { asOf } : {}) },
         pageOf(request.query),
       );
       return {
@@ -106,14 +107,15 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['ledger'],
         summary:
-          'The whole journal as a plain-text file that hledger reads (format=hledger), streamed as an attachment',
+          'The whole journal as a plain-text file that hledger (format=hledger) or Beancount (format=beancount) reads, streamed as an attachment',
         querystring: Type.Object(
           { format: StringEnum(ledgerExportFormats, { description: 'the journal format' }) },
           { additionalProperties: false },
         ),
         response: {
           200: {
-            description: 'The journal, e.g. purl-ledger-2026-04-02.journal (docs/ledger.md)',
+            description:
+              'The journal, e.g. purl-ledger-2026-04-02.journal or purl-ledger-2026-04-02.beancount (docs/ledger.md)',
             content: { 'text/plain': { schema: Type.String() } },
           },
           422: ProblemSchema,

@@ -1,9 +1,13 @@
+import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
+import { exportPledges } from '../../app/imports/list-exports.ts';
 import { getPledge, listPledges, recordPledge, transitionPledge } from '../../app/pledges.ts';
+import { pledgeReceipts, pledgeWriteReceipt } from '../../app/receipts.ts';
 import {
   IdParamsSchema,
   NewPledgeSchema,
   PageSchema,
+  type PledgeJson,
   PledgeListQuerySchema,
   PledgeSchema,
   PledgeTransitionSchema,
@@ -11,12 +15,26 @@ import {
   WriteHeadersSchema,
   WriteProblemResponses,
 } from '../../contract/index.ts';
+import { type ReceiptJson, ReceiptSchema } from '../../contract/receipt.schema.ts';
 import type { StoredPledge } from '../../store/pledge.repository.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
+import { sendDownload } from './import.routes.ts';
 import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
 
 const problems = WriteProblemResponses;
+
+/** A pledge as a write answers it: the pledge, and the receipt of that write (additive to PledgeSchema). */
+const WrittenPledgeSchema = Type.Object({
+  ...PledgeSchema.properties,
+  receipt: Type.Optional(ReceiptSchema),
+});
+
+/** Adds the receipt of the write that left the pledge at its version; also on an idempotent replay. */
+async function withReceipt(context: AppContext, body: PledgeJson) {
+  const receipt = await pledgeWriteReceipt(context, body);
+  return receipt ? { ...body, receipt: receipt as ReceiptJson } : body;
+}
 
 export function pledgeRoutes(app: Router, context: AppContext): void {
   app.get(
@@ -30,8 +48,9 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
         response: { 200: PageSchema(PledgeSchema) },
       },
     },
-    async (request) => {
-      const { donor, stage } = request.query;
+    async (request, reply) => {
+      const { donor, stage, format } = request.query;
+      if (format) return sendDownload(reply, await exportPledges(context, actorOf(request), format));
       const page = await listPledges(
         context,
         actorOf(request),
@@ -51,7 +70,7 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
         summary: 'Record a pledge (a donor its own; a coordinator one announced in public, with its source)',
         headers: WriteHeadersSchema,
         body: NewPledgeSchema,
-        response: { 201: PledgeSchema, ...problems },
+        response: { 201: WrittenPledgeSchema, ...problems },
       },
     },
     async (request, reply) => {
@@ -66,7 +85,7 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
       return reply
         .header('location', `/api/v1/pledges/${body.id}`)
         .header('etag', etagOf(body.version))
-        .send(body);
+        .send(await withReceipt(context, body));
     },
   );
 
@@ -97,7 +116,7 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
         params: IdParamsSchema,
         headers: WriteHeadersSchema,
         body: PledgeTransitionSchema,
-        response: { 200: PledgeSchema, ...problems },
+        response: { 200: WrittenPledgeSchema, ...problems },
       },
     },
     async (request, reply) => {
@@ -111,7 +130,24 @@ export function pledgeRoutes(app: Router, context: AppContext): void {
           transitionPledge(context, actor, request.params.id, request.body, expected, afterWrite),
         (pledge: StoredPledge) => ({ status: 200, body: present.pledge(pledge) }),
       );
-      return reply.header('etag', etagOf(body.version)).send(body);
+      return reply.header('etag', etagOf(body.version)).send(await withReceipt(context, body));
     },
+  );
+
+  app.get(
+    '/api/v1/pledges/:id/receipts',
+    {
+      config: { action: 'pledge.read' },
+      schema: {
+        tags: ['pledges'],
+        summary:
+          'The receipts of every write of a pledge, newest first: each checked offline by `purl audit verify --receipt`',
+        params: IdParamsSchema,
+        response: { 200: Type.Object({ items: Type.Array(ReceiptSchema) }), 404: ProblemSchema },
+      },
+    },
+    async (request) => ({
+      items: (await pledgeReceipts(context, actorOf(request), request.params.id)) as ReceiptJson[],
+    }),
   );
 }

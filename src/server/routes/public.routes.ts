@@ -1,5 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
-import { publicSummary } from '../../app/public-summary.ts';
+import { cachedPublicSummary, ifNoneMatchHits } from '../../app/summary-cache.ts';
 import {
   ProblemSchema,
   type PublicSummaryJson,
@@ -8,6 +9,7 @@ import {
 } from '../../contract/index.ts';
 import { Money } from '../../core/money/money.ts';
 import type { PublicSummary, SummaryRow } from '../../core/reports/public-summary.ts';
+import { summaryFile, summaryFileName } from '../report-export.ts';
 import type { Router } from './route-helpers.ts';
 
 function presentRow(row: SummaryRow) {
@@ -49,6 +51,11 @@ export function presentPublicSummary(summary: PublicSummary): PublicSummaryJson 
       price: pkg.price && Money.toJson(pkg.price),
       funded: Money.toJson(pkg.funded),
       coverage: pkg.coverage,
+      donors: pkg.donors.map((donor) => ({
+        code: donor.code,
+        name: donor.name,
+        allocated: Money.toJson(donor.allocated),
+      })),
     })),
     pledgesCounted: summary.pledgesCounted,
     reAnnouncementsExcluded: summary.reAnnouncementsExcluded,
@@ -65,18 +72,46 @@ export function publicRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['public'],
         summary:
-          'The public figures by stage, donor, category, month and forum (no login; ?format=json downloads them)',
+          'The public figures by stage, donor, category, month and forum (no login; ?format=json|csv|xlsx downloads them)',
         querystring: PublicSummaryQuerySchema,
         response: { 200: PublicSummarySchema, 422: ProblemSchema },
       },
     },
     async (request, reply) => {
-      const summary = await publicSummary(context, request.actor?.role ?? 'public');
+      const { format, table } = request.query;
+      if (format === 'csv' || format === 'xlsx') {
+        // A file of the same figures, rendered once per state of the data like the JSON.
+        const file = await cachedPublicSummary(
+          context,
+          request.actor?.role ?? 'public',
+          format === 'csv' ? `csv:${table ?? 'totals'}` : 'xlsx',
+          (computed) => summaryFile(presentPublicSummary(computed), format, table),
+        );
+        const { fileName, contentType } = summaryFileName(file.summary.asOf, format, table);
+        const untyped = reply as unknown as FastifyReply;
+        untyped.header('etag', file.etag).header('cache-control', 'no-cache');
+        if (ifNoneMatchHits(request.headers['if-none-match'], file.etag)) return untyped.code(304).send();
+        return untyped
+          .type(contentType)
+          .header('content-disposition', `attachment; filename="${fileName}"`)
+          .send(file.body);
+      }
+      // Computed and serialised once per state of the data (src/app/summary-cache.ts).
+      const { summary, body, etag } = await cachedPublicSummary(
+        context,
+        request.actor?.role ?? 'public',
+        'json',
+        (computed) => reply.serialize(presentPublicSummary(computed)) as string,
+      );
+      // The type provider knows only the schema's documents; the cached body is that document, serialised.
+      const untyped = reply as unknown as FastifyReply;
+      untyped.header('etag', etag).header('cache-control', 'no-cache');
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return untyped.code(304).send();
       if (request.query.format === 'json') {
         const day = summary.asOf.slice(0, 10);
         reply.header('content-disposition', `attachment; filename="purl-public-summary-${day}.json"`);
       }
-      return reply.send(presentPublicSummary(summary));
+      return untyped.type('application/json; charset=utf-8').send(body);
     },
   );
 }

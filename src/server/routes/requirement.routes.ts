@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { createCategory, listCategories } from '../../app/categories.ts';
 import type { AppContext } from '../../app/context.ts';
+import { exportRequirements } from '../../app/imports/list-exports.ts';
 import { approvePriorityList, getPriorityList, reorderPriorityList } from '../../app/priority-list.ts';
 import {
   createRequirement,
@@ -28,6 +29,7 @@ import {
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
+import { sendDownload } from './import.routes.ts';
 import { etagOf, pageOf, type Router, versionFromIfMatch } from './route-helpers.ts';
 
 const problems = { 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 422: ProblemSchema };
@@ -76,8 +78,9 @@ export function requirementRoutes(app: Router, context: AppContext): void {
         response: { 200: PageSchema(RequirementSchema) },
       },
     },
-    async (request) => {
-      const { status, category } = request.query;
+    async (request, reply) => {
+      const { status, category, format } = request.query;
+      if (format) return sendDownload(reply, await exportRequirements(context, actorOf(request), format));
       const page = await listRequirements(
         context,
         actorOf(request),

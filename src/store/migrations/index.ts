@@ -5,6 +5,7 @@ import * as auditCheckpoints from './2026-11-26-0003-audit-checkpoints.ts';
 import * as pledgesLedger from './2026-11-26-0004-pledges-ledger.ts';
 import * as packages from './2026-11-26-0005-packages.ts';
 import * as postingBalanceIndex from './2026-11-26-0006-posting-balance-index.ts';
+import * as receiptsLockout from './2026-11-26-0007-receipts-lockout.ts';
 
 /** Every migration, in order. Names are frozen: they are the keys recorded in the database. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-26-0004-pledges-ledger': pledgesLedger,
   '2026-11-26-0005-packages': packages,
   '2026-11-26-0006-posting-balance-index': postingBalanceIndex,
+  '2026-11-26-0007-receipts-lockout': receiptsLockout,
 };

@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `purl serve` as a real child process on a free 127.0.0.1 port, for the tests that kill it, stop
+ * it or run two of them: test/faults/*.test.ts and test/api/server-hardening.test.ts.
+ */
+
+const bin = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or the signal's name) when the process has ended. */
+  readonly exited: Promise<number | string>;
+  /** What the process wrote to stdout and stderr (the last 200 kB). */
+  output(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+const started = new Set<ChildProcess>();
+
+/** SIGKILLs every server this test file started that is still running; call it in afterAll. */
+export function killAllServers(): void {
+  for (const child of started) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  started.clear();
+}
+
+export async function startServer(options: {
+  databaseUrl: string;
+  auditKeyFile: string;
+  env?: Record<string, string>;
+  logLevel?: string;
+}): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', options.logLevel ?? 'warn'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PURL_DATABASE_URL: options.databaseUrl,
+        PURL_AUDIT_KEY_FILE: options.auditKeyFile,
+        NO_COLOR: '1',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  started.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-200_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      started.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+    });
+  });
+  const server: ServerProcess = {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    exited,
+    output: () => output,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
+  await waitReady(server);
+  return server;
+}
+
+/** Polls GET /readyz until it answers 200; fails with the server's output after 60 s or when it exits. */
+export async function waitReady(server: ServerProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let ended = false;
+  void server.exited.then(() => {
+    ended = true;
+  });
+  while (Date.now() < deadline) {
+    if (ended) throw new Error(`the server exited before it was ready:\n${server.output()}`);
+    try {
+      const response = await fetch(`${server.baseUrl}/readyz`);
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  server.kill('SIGKILL');
+  throw new Error(`the server was not ready within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test code reads the JSON it asserts on.
+  readonly json: any;
+}
+
+/** One HTTP request with a bearer token; the body is sent as JSON. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.headers ?? {}),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A small seeded generator (mulberry32), for kill moments and workloads that replay. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
