@@ -57,6 +57,7 @@ test('a coordinator proposes a package, the supplier prices it, a donor previews
     en.nav.pledges,
     en.nav.packages,
     en.nav.allocation,
+    en.nav.ledger,
   ]);
   await nav(page).getByRole('link', { name: en.nav.packages, exact: true }).click();
   await expect(heading(page)).toHaveText(en.packages.heading);
@@ -240,7 +241,8 @@ test('a coordinator proposes a package, the supplier prices it, a donor previews
   const bar = card.getByRole('progressbar', { name: en.coverage.label(ref) });
   await expect(bar).toHaveAttribute('aria-valuetext', /^\d{1,3}\.\d{2}% funded$/);
   expect(Number.parseFloat((await bar.getAttribute('aria-valuenow')) ?? '0')).toBeGreaterThan(0);
-  await expect(card.locator('.coverage-label')).toHaveText((await bar.getAttribute('aria-valuetext')) ?? '');
+  const coverageOnBoard = (await bar.getAttribute('aria-valuetext')) ?? '';
+  await expect(card.locator('.coverage-label')).toHaveText(coverageOnBoard);
   await expect(page.getByText(en.coverage.rule)).toBeVisible();
   await expectNoAxeViolations(page);
   await page.screenshot({ path: 'docs/screenshots/package-board.png', fullPage: true });
@@ -264,6 +266,25 @@ test('a coordinator proposes a package, the supplier prices it, a donor previews
   await nav(page).getByRole('link', { name: en.nav.myPackages, exact: true }).click();
   await expect(heading(page)).toHaveText(en.packages.headingDonor);
   await expect(cardOf(page, ref)).toBeVisible();
+
+  // 8. The public dashboard, a link away in the header, shows the package's new coverage and its funders.
+  await page.getByRole('banner').getByRole('link', { name: en.nav.dashboard, exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(heading(page)).toHaveText(en.dashboard.heading);
+  const publicRow = page
+    .getByRole('table', { name: en.dashboard.packagesCaption })
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: ref, exact: true }) });
+  // The same status and coverage as the board, read from the page.
+  await expect(publicRow.locator('.status')).toHaveText(en.packageStatuses.open);
+  await expect(publicRow.locator('.coverage-label')).toHaveText(coverageOnBoard);
+  await expect(publicRow).toContainText('(GBR)');
+  const funders = page
+    .getByRole('table', { name: en.dashboard.packageDonorsCaption })
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: /\(GBR\)$/ }) })
+    .filter({ hasText: ref });
+  await expect(funders).toHaveCount(1);
 });
 
 test('the package and allocation pages open from deep links, by keyboard, with no axe violations in Ukrainian', async ({
@@ -275,6 +296,8 @@ test('the package and allocation pages open from deep links, by keyboard, with n
     en.nav.pledges,
     en.nav.packages,
     en.nav.allocation,
+    en.nav.ledger,
+    en.nav.audit,
   ]);
   await page.getByLabel(en.language.label).selectOption('uk');
 

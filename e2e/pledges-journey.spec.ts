@@ -51,6 +51,7 @@ test('a coordinator records a public pledge, commits it, and the donor finds it 
     en.nav.pledges,
     en.nav.packages,
     en.nav.allocation,
+    en.nav.ledger,
   ]);
   await expect(page).toHaveURL(/\/requirements$/);
 

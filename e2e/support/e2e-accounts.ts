@@ -7,6 +7,7 @@ export const e2eAccounts = {
   supplier: 'pricing@dod.example',
   donor: 'treasury@gov.uk.example',
   auditor: 'auditor@audit.example',
+  admin: 'admin@purl-desk.example',
 } as const;
 
 /** The port the e2e server listens on (PURL_E2E_PORT overrides it). */

@@ -2,14 +2,14 @@ import { expect, type Page } from '@playwright/test';
 import { en } from '../../src/web/i18n/en.ts';
 import { e2ePassword } from './e2e-accounts.ts';
 
-/** Logs in through the login form at "/" and waits until the app shows the user's first page. */
+/** Logs in through the login form at "/login" and waits until the app shows the user's first page. */
 export async function logInAs(page: Page, email: string): Promise<void> {
-  await page.goto('/');
+  await page.goto('/login');
   await page.getByLabel(en.login.email).fill(email);
   await page.getByLabel(en.login.password).fill(e2ePassword);
   await page.getByRole('button', { name: en.login.submit, exact: true }).click();
   await expect(page.getByRole('button', { name: en.header.logOut, exact: true })).toBeVisible();
-  await expect(page).not.toHaveURL(/\/$/);
+  await expect(page).not.toHaveURL(/\/(login)?$/);
 }
 
 export async function logOut(page: Page): Promise<void> {

@@ -4,6 +4,8 @@ import { mayVisit, paths, routeOf, sectionsOf } from '../../src/web/routing/rout
 describe('routeOf', () => {
   it('reads every page of the app from its address', () => {
     expect(routeOf('/', '')).toEqual({ page: 'home' });
+    expect(routeOf('/login', '')).toEqual({ page: 'login' });
+    expect(routeOf('/dashboard/', '')).toEqual({ page: 'dashboard' });
     expect(routeOf('/requirements/', '')).toEqual({ page: 'requirements' });
     expect(routeOf('/pledges', '?stage=paid&donor=GBR')).toEqual({
       page: 'pledges',
@@ -48,17 +50,73 @@ describe('routeOf', () => {
 
 describe('sections by role', () => {
   it('offers each role the sections whose API it may use, its main work first', () => {
-    expect(sectionsOf.recipient).toEqual(['requirements']);
+    expect(sectionsOf.recipient).toEqual(['requirements', 'packages']);
     expect(sectionsOf.supplier).toEqual(['packages', 'requirements']);
     expect(sectionsOf.donor).toEqual(['pledges', 'packages', 'allocation']);
-    expect(sectionsOf.coordinator).toEqual(['requirements', 'pledges', 'packages', 'allocation']);
-    expect(sectionsOf.auditor).toEqual(['requirements', 'pledges', 'packages', 'allocation']);
-    expect(sectionsOf.admin).toEqual([]);
+    expect(sectionsOf.coordinator).toEqual(['requirements', 'pledges', 'packages', 'allocation', 'ledger']);
+    expect(sectionsOf.auditor).toEqual([
+      'requirements',
+      'pledges',
+      'packages',
+      'allocation',
+      'ledger',
+      'audit',
+    ]);
+    expect(sectionsOf.admin).toEqual(['users', 'organizations', 'audit']);
     expect(mayVisit('donor', { page: 'requirements' })).toBe(false);
-    expect(mayVisit('recipient', { page: 'packages' })).toBe(false);
+    expect(mayVisit('recipient', { page: 'packages' })).toBe(true);
+    expect(mayVisit('recipient', { page: 'package', id: 'x' })).toBe(true);
+    expect(mayVisit('coordinator', { page: 'ledger', asOf: null })).toBe(true);
+    expect(
+      mayVisit('coordinator', { page: 'audit', filter: { object: null, actor: null, from: null, to: null } }),
+    ).toBe(false);
+    expect(mayVisit('admin', { page: 'admin-users' })).toBe(true);
+    expect(mayVisit('admin', { page: 'ledger', asOf: null })).toBe(false);
+    expect(mayVisit('auditor', { page: 'admin-organizations' })).toBe(false);
     expect(mayVisit('supplier', { page: 'allocation' })).toBe(false);
     expect(mayVisit('donor', { page: 'package', id: 'x' })).toBe(true);
     expect(mayVisit('recipient', { page: 'pledge', id: 'x' })).toBe(false);
     expect(mayVisit('donor', { page: 'not-found' })).toBe(true);
+    expect(mayVisit('admin', { page: 'dashboard' })).toBe(true);
+    expect(mayVisit('recipient', { page: 'login' })).toBe(true);
+  });
+});
+
+describe('the auditor’s and the administrator’s pages', () => {
+  const noSearch = { object: null, actor: null, from: null, to: null };
+
+  it('reads the audit search, the ledger day and the admin pages from the address', () => {
+    expect(routeOf('/audit', '')).toEqual({ page: 'audit', filter: noSearch });
+    expect(routeOf('/audit', '?object=pledge&actor=GBR&from=2026-02-01&to=2026-02-28')).toEqual({
+      page: 'audit',
+      filter: { object: 'pledge', actor: 'GBR', from: '2026-02-01', to: '2026-02-28' },
+    });
+    expect(routeOf('/ledger', '?asOf=2026-02-12')).toEqual({ page: 'ledger', asOf: '2026-02-12' });
+    expect(routeOf('/ledger/', '')).toEqual({ page: 'ledger', asOf: null });
+    expect(routeOf('/admin/organizations', '')).toEqual({ page: 'admin-organizations' });
+    expect(routeOf('/admin/users/', '')).toEqual({ page: 'admin-users' });
+    expect(routeOf('/admin', '')).toEqual({ page: 'not-found' });
+  });
+
+  it('drops a malformed day or an overlong text rather than sending it to the API', () => {
+    expect(routeOf('/audit', `?from=12%2F02%2F2026&to=2026-2-1&object=${'x'.repeat(65)}&actor=%20`)).toEqual({
+      page: 'audit',
+      filter: noSearch,
+    });
+    expect(routeOf('/ledger', '?asOf=yesterday')).toEqual({ page: 'ledger', asOf: null });
+  });
+
+  it('builds the addresses it reads, and a header link for each section', () => {
+    const search = { object: 'a b&c', actor: 'planner@mod.gov.ua.example', from: '2026-01-01', to: null };
+    const audit = new URL(paths.audit(search), 'http://x');
+    expect(routeOf(audit.pathname, audit.search)).toEqual({ page: 'audit', filter: search });
+    expect(paths.audit()).toBe('/audit');
+    const ledger = new URL(paths.ledger('2026-02-12'), 'http://x');
+    expect(routeOf(ledger.pathname, ledger.search)).toEqual({ page: 'ledger', asOf: '2026-02-12' });
+    expect(paths.ledger()).toBe('/ledger');
+    expect(routeOf(paths.section('ledger'), '').page).toBe('ledger');
+    expect(routeOf(paths.section('audit'), '').page).toBe('audit');
+    expect(routeOf(paths.section('users'), '').page).toBe('admin-users');
+    expect(routeOf(paths.section('organizations'), '').page).toBe('admin-organizations');
   });
 });

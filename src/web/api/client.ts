@@ -9,16 +9,27 @@ import type {
   NewPackageJson,
   NewPledgeJson,
   NewRequirementJson,
+  OrganizationJson,
   PackageJson,
   PackageTransitionJson,
   PledgeJson,
   PriorityListJson,
   ProblemJson,
   ProposalJson,
+  PublicSummaryJson,
   RequirementJson,
   RequirementTransitionJson,
   SessionJson,
+  UserJson,
 } from '../../contract/index.ts';
+import type {
+  AccountBalancesJson,
+  AuditEventJson,
+  AuditHeadJson,
+  AuditQuery,
+  AuditVerdictJson,
+  JournalEntryJson,
+} from './oversight-json.ts';
 
 export type RequestedTransition = RequirementTransitionJson['to'];
 
@@ -267,6 +278,11 @@ export class ApiClient {
     );
   }
 
+  /** The public figures, the same for everyone; no login needed. */
+  publicSummary(): Promise<PublicSummaryJson> {
+    return this.request<PublicSummaryJson>('GET', '/api/v1/public/summary');
+  }
+
   /** The engine's plan for the unallocated committed money (coordinator, auditor). */
   allocationPlan(): Promise<AllocationPlanJson> {
     return this.request<AllocationPlanJson>('GET', '/api/v1/allocation/plan');
@@ -283,6 +299,76 @@ export class ApiClient {
       body: { planId },
       idempotencyKey,
     });
+  }
+
+  /** One page of the audit chain, in sequence order, searched by object, actor and UTC days (auditor, admin). */
+  auditEvents(query: AuditQuery = {}): Promise<Page<AuditEventJson>> {
+    const params = new URLSearchParams({ limit: String(pledgePageSize) });
+    for (const name of ['object', 'actor', 'from', 'to', 'cursor'] as const) {
+      const value = query[name];
+      if (value) params.set(name, value);
+    }
+    return this.request<Page<AuditEventJson>>('GET', `/api/v1/audit?${params}`);
+  }
+
+  /** Recomputes the whole chain on the server and names the first bad sequence number. */
+  verifyAuditChain(): Promise<AuditVerdictJson> {
+    return this.request<AuditVerdictJson>('GET', '/api/v1/audit/verify');
+  }
+
+  auditHead(): Promise<AuditHeadJson> {
+    return this.request<AuditHeadJson>('GET', '/api/v1/audit/head');
+  }
+
+  /** Every account's balance per currency, as of a UTC day (inclusive), or now (coordinator, auditor). */
+  ledgerAccounts(asOf: string | null): Promise<AccountBalancesJson> {
+    const query = asOf ? `?${new URLSearchParams({ asOf })}` : '';
+    return this.request<AccountBalancesJson>('GET', `/api/v1/ledger/accounts${query}`);
+  }
+
+  /** One page of the journal, in journal order, dated on or before `asOf` when given. */
+  ledgerEntries(asOf: string | null, cursor: string | null): Promise<Page<JournalEntryJson>> {
+    const params = new URLSearchParams({ limit: String(pledgePageSize) });
+    if (asOf) params.set('asOf', asOf);
+    if (cursor) params.set('cursor', cursor);
+    return this.request<Page<JournalEntryJson>>('GET', `/api/v1/ledger/entries?${params}`);
+  }
+
+  organizations(cursor: string | null): Promise<Page<OrganizationJson>> {
+    const params = new URLSearchParams({ limit: String(pledgePageSize) });
+    if (cursor) params.set('cursor', cursor);
+    return this.request<Page<OrganizationJson>>('GET', `/api/v1/organizations?${params}`);
+  }
+
+  /** Every organisation, for choosing one (a new user's). */
+  allOrganizations(): Promise<OrganizationJson[]> {
+    return this.everyPage<OrganizationJson>('/api/v1/organizations');
+  }
+
+  createOrganization(
+    organization: Pick<OrganizationJson, 'code' | 'name' | 'kind'>,
+  ): Promise<OrganizationJson> {
+    return this.request<OrganizationJson>('POST', '/api/v1/organizations', { body: organization });
+  }
+
+  users(cursor: string | null): Promise<Page<UserJson>> {
+    const params = new URLSearchParams({ limit: String(pledgePageSize) });
+    if (cursor) params.set('cursor', cursor);
+    return this.request<Page<UserJson>>('GET', `/api/v1/users?${params}`);
+  }
+
+  createUser(user: {
+    readonly email: string;
+    readonly organization: string;
+    readonly role: UserJson['role'];
+    readonly password: string;
+  }): Promise<UserJson> {
+    return this.request<UserJson>('POST', '/api/v1/users', { body: user });
+  }
+
+  /** Its sessions and tokens stop working at once; the account stays in the record. */
+  disableUser(id: string): Promise<UserJson> {
+    return this.request<UserJson>('POST', `/api/v1/users/${encodeURIComponent(id)}/disable`, { body: {} });
   }
 
   private async everyPage<T>(path: string): Promise<T[]> {

@@ -6,6 +6,8 @@ type PledgeStage = PledgeJson['stage'];
 /** The pages of the app, as the address bar names them: every page has a deep link. */
 export type Route =
   | { readonly page: 'home' }
+  | { readonly page: 'login' }
+  | { readonly page: 'dashboard' }
   | { readonly page: 'requirements' }
   | { readonly page: 'pledges'; readonly filter: PledgeFilter }
   | { readonly page: 'pledge-new' }
@@ -14,6 +16,10 @@ export type Route =
   | { readonly page: 'package-new' }
   | { readonly page: 'package'; readonly id: string }
   | { readonly page: 'allocation' }
+  | { readonly page: 'audit'; readonly filter: AuditFilter }
+  | { readonly page: 'ledger'; readonly asOf: string | null }
+  | { readonly page: 'admin-organizations' }
+  | { readonly page: 'admin-users' }
   | { readonly page: 'not-found' };
 
 export interface PledgeFilter {
@@ -21,22 +27,40 @@ export interface PledgeFilter {
   readonly donor: string | null;
 }
 
+/** The search of the audit chain: an object (type or id), an actor, UTC days (inclusive). */
+export interface AuditFilter {
+  readonly object: string | null;
+  readonly actor: string | null;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
 /** The parts of the app a header link leads to; each page belongs to one. */
-export type Section = 'requirements' | 'pledges' | 'packages' | 'allocation';
+export type Section =
+  | 'requirements'
+  | 'pledges'
+  | 'packages'
+  | 'allocation'
+  | 'ledger'
+  | 'audit'
+  | 'users'
+  | 'organizations';
 
 /**
  * The sections each role works in, first the one it lands on after logging in. It mirrors the
  * server's policy table only to offer the pages that can work; the server decides.
  */
 export const sectionsOf: Readonly<Record<Role, readonly Section[]>> = {
-  recipient: ['requirements'],
-  coordinator: ['requirements', 'pledges', 'packages', 'allocation'],
+  // The recipient reads the packages made of its requirements, to confirm what arrives.
+  recipient: ['requirements', 'packages'],
+  coordinator: ['requirements', 'pledges', 'packages', 'allocation', 'ledger'],
   // The supplier's work is pricing and shipping packages; the list is there to read.
   supplier: ['packages', 'requirements'],
   // A donor sees the packages its money funds and asks the workbench what a new pledge would fund.
   donor: ['pledges', 'packages', 'allocation'],
-  auditor: ['requirements', 'pledges', 'packages', 'allocation'],
-  admin: [],
+  auditor: ['requirements', 'pledges', 'packages', 'allocation', 'ledger', 'audit'],
+  // The administrator runs the platform: its users and organisations, and the audit chain.
+  admin: ['users', 'organizations', 'audit'],
 };
 
 const pledgeStages: readonly PledgeStage[] = ['announced', 'committed', 'paid'];
@@ -50,6 +74,8 @@ function isStage(value: string | null): value is PledgeStage {
 export function routeOf(pathname: string, search: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'home' };
+  if (path === '/login') return { page: 'login' };
+  if (path === '/dashboard') return { page: 'dashboard' };
   if (path === '/requirements') return { page: 'requirements' };
   if (path === '/pledges') {
     const query = new URLSearchParams(search);
@@ -77,7 +103,28 @@ export function routeOf(pathname: string, search: string): Route {
     return id === null ? { page: 'not-found' } : { page: 'package', id };
   }
   if (path === '/allocation') return { page: 'allocation' };
+  if (path === '/audit') return { page: 'audit', filter: auditFilterOf(new URLSearchParams(search)) };
+  if (path === '/ledger') {
+    const asOf = new URLSearchParams(search).get('asOf');
+    return { page: 'ledger', asOf: asOf !== null && isoDatePattern.test(asOf) ? asOf : null };
+  }
+  if (path === '/admin/organizations') return { page: 'admin-organizations' };
+  if (path === '/admin/users') return { page: 'admin-users' };
   return { page: 'not-found' };
+}
+
+const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+function auditFilterOf(query: URLSearchParams): AuditFilter {
+  const text = (name: string, max: number) => {
+    const value = query.get(name)?.trim();
+    return value && value.length <= max ? value : null;
+  };
+  const day = (name: string) => {
+    const value = query.get(name);
+    return value !== null && isoDatePattern.test(value) ? value : null;
+  };
+  return { object: text('object', 64), actor: text('actor', 254), from: day('from'), to: day('to') };
 }
 
 /** A path segment decoded, or null when it is not valid percent-encoding. */
@@ -91,6 +138,8 @@ function decoded(segment: string): string | null {
 
 export const paths = {
   home: '/',
+  login: '/login',
+  dashboard: '/dashboard',
   requirements: '/requirements',
   pledges(filter: Partial<PledgeFilter> = {}): string {
     const query = new URLSearchParams();
@@ -105,7 +154,20 @@ export const paths = {
   packageNew: '/packages/new',
   package: (id: string) => `/packages/${encodeURIComponent(id)}`,
   allocation: '/allocation',
-  section: (section: Section) => `/${section}`,
+  audit(filter: Partial<AuditFilter> = {}): string {
+    const query = new URLSearchParams();
+    for (const name of ['object', 'actor', 'from', 'to'] as const) {
+      const value = filter[name];
+      if (value) query.set(name, value);
+    }
+    const text = query.toString();
+    return text ? `/audit?${text}` : '/audit';
+  },
+  ledger: (asOf: string | null = null) => (asOf ? `/ledger?${new URLSearchParams({ asOf })}` : '/ledger'),
+  adminOrganizations: '/admin/organizations',
+  adminUsers: '/admin/users',
+  section: (section: Section) =>
+    section === 'users' || section === 'organizations' ? `/admin/${section}` : `/${section}`,
 };
 
 export function sectionOf(route: Route): Section | null {
@@ -122,12 +184,20 @@ export function sectionOf(route: Route): Section | null {
       return 'packages';
     case 'allocation':
       return 'allocation';
+    case 'ledger':
+      return 'ledger';
+    case 'audit':
+      return 'audit';
+    case 'admin-users':
+      return 'users';
+    case 'admin-organizations':
+      return 'organizations';
     default:
       return null;
   }
 }
 
-/** Whether the role may use the page of this route (home and not-found belong to everyone). */
+/** Whether the role may use the page of this route (home, login, dashboard and not-found belong to everyone). */
 export function mayVisit(role: Role, route: Route): boolean {
   const section = sectionOf(route);
   return section === null || sectionsOf[role].includes(section);

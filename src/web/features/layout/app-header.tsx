@@ -14,7 +14,11 @@ export function AppHeader() {
   const donor = state.status === 'authenticated' && state.me.role === 'donor';
   // "page" on the section's own page; "true" inside it (a pledge of the register).
   const currentOf = (section: Section) =>
-    section !== current ? undefined : route.page === section ? ('page' as const) : true;
+    section !== current
+      ? undefined
+      : route.page === section || route.page === `admin-${section}`
+        ? ('page' as const)
+        : true;
   const label = (section: Section) => {
     switch (section) {
       case 'requirements':
@@ -25,6 +29,14 @@ export function AppHeader() {
         return donor ? t.nav.myPackages : t.nav.packages;
       case 'allocation':
         return donor ? t.nav.whatIf : t.nav.allocation;
+      case 'ledger':
+        return t.nav.ledger;
+      case 'audit':
+        return t.nav.audit;
+      case 'users':
+        return t.nav.users;
+      case 'organizations':
+        return t.nav.organizations;
     }
   };
   return (
@@ -57,6 +69,27 @@ export function AppHeader() {
               </div>
             </dl>
           )}
+          <ul className="header-links">
+            <li>
+              <Link
+                href={state.status === 'authenticated' ? paths.dashboard : paths.home}
+                aria-current={
+                  route.page === 'dashboard' || (route.page === 'home' && state.status !== 'authenticated')
+                    ? 'page'
+                    : undefined
+                }
+              >
+                {t.nav.dashboard}
+              </Link>
+            </li>
+            {state.status === 'anonymous' && (
+              <li>
+                <Link href={paths.login} aria-current={route.page === 'login' ? 'page' : undefined}>
+                  {t.nav.logIn}
+                </Link>
+              </li>
+            )}
+          </ul>
           <LanguageSwitch />
           {state.status === 'authenticated' && (
             <button type="button" className="button button-on-dark" onClick={() => void logOut()}>

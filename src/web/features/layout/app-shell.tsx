@@ -1,20 +1,54 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { MeJson } from '../../../contract/index.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { useRouter } from '../../routing/router.tsx';
 import { mayVisit, paths, type Route, sectionsOf } from '../../routing/routes.ts';
-import { AllocationWorkbenchPage } from '../allocation/allocation-workbench-page.tsx';
-import { NewPackagePage } from '../packages/new-package-page.tsx';
-import { PackageBoardPage } from '../packages/package-board-page.tsx';
-import { PackageDetailPage } from '../packages/package-detail-page.tsx';
-import { NewPledgePage } from '../pledges/new-pledge-page.tsx';
-import { PledgeDetailPage } from '../pledges/pledge-detail-page.tsx';
-import { PledgeRegisterPage } from '../pledges/pledge-register-page.tsx';
-import { PriorityListPage } from '../priority-list/priority-list-page.tsx';
+import { PublicDashboardPage } from '../dashboard/public-dashboard-page.tsx';
 import { LoginPage } from '../session/login-page.tsx';
 import { useSession } from '../session/session-provider.tsx';
 import { AppHeader } from './app-header.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+
+// The pages behind the login are loaded when first opened, so that the public dashboard (the first
+// page most visitors see) loads none of their code.
+const AllocationWorkbenchPage = lazy(() =>
+  import('../allocation/allocation-workbench-page.tsx').then((module) => ({
+    default: module.AllocationWorkbenchPage,
+  })),
+);
+const NewPackagePage = lazy(() =>
+  import('../packages/new-package-page.tsx').then((module) => ({ default: module.NewPackagePage })),
+);
+const PackageBoardPage = lazy(() =>
+  import('../packages/package-board-page.tsx').then((module) => ({ default: module.PackageBoardPage })),
+);
+const PackageDetailPage = lazy(() =>
+  import('../packages/package-detail-page.tsx').then((module) => ({ default: module.PackageDetailPage })),
+);
+const NewPledgePage = lazy(() =>
+  import('../pledges/new-pledge-page.tsx').then((module) => ({ default: module.NewPledgePage })),
+);
+const PledgeDetailPage = lazy(() =>
+  import('../pledges/pledge-detail-page.tsx').then((module) => ({ default: module.PledgeDetailPage })),
+);
+const PledgeRegisterPage = lazy(() =>
+  import('../pledges/pledge-register-page.tsx').then((module) => ({ default: module.PledgeRegisterPage })),
+);
+const PriorityListPage = lazy(() =>
+  import('../priority-list/priority-list-page.tsx').then((module) => ({ default: module.PriorityListPage })),
+);
+const AuditPage = lazy(() =>
+  import('../audit/audit-page.tsx').then((module) => ({ default: module.AuditPage })),
+);
+const LedgerPage = lazy(() =>
+  import('../ledger/ledger-page.tsx').then((module) => ({ default: module.LedgerPage })),
+);
+const OrganizationsPage = lazy(() =>
+  import('../admin/organizations-page.tsx').then((module) => ({ default: module.OrganizationsPage })),
+);
+const UsersPage = lazy(() =>
+  import('../admin/users-page.tsx').then((module) => ({ default: module.UsersPage })),
+);
 
 /** The frame of every page: a skip link, the header, and the page the address and the session allow. */
 export function AppShell() {
@@ -28,19 +62,28 @@ export function AppShell() {
   // use (a link from someone else, a session that ended). A deep link the role may use is kept.
   useEffect(() => {
     if (!me) {
+      const wasLoggedIn = landedFor.current !== null;
       landedFor.current = null;
       // Whoever logs in after a logout starts at their own first page; after a session that
       // expired, the same address is kept so that logging in again returns to it.
-      if (state.status === 'anonymous' && state.notice === 'loggedOut' && route.page !== 'home') {
-        navigate(paths.home, { replace: true });
+      if (
+        wasLoggedIn &&
+        state.status === 'anonymous' &&
+        state.notice === 'loggedOut' &&
+        route.page !== 'login'
+      ) {
+        navigate(paths.login, { replace: true });
       }
       return;
     }
-    const first = sectionsOf[me.role][0];
-    if (!first) return;
     const arriving = landedFor.current !== me.user.id;
     landedFor.current = me.user.id;
-    if (route.page === 'home' || (arriving && !mayVisit(me.role, route))) {
+    const first = sectionsOf[me.role][0];
+    if (!first) {
+      if (route.page === 'login') navigate(paths.home, { replace: true });
+      return;
+    }
+    if (route.page === 'home' || route.page === 'login' || (arriving && !mayVisit(me.role, route))) {
       navigate(paths.section(first), { replace: true });
     }
   }, [me, state, route, navigate]);
@@ -57,8 +100,23 @@ export function AppShell() {
             {t.app.loading}
           </p>
         )}
-        {state.status === 'anonymous' && <LoginPage notice={state.notice} autoFocus={changedByUser} />}
-        {me && <Page route={route} me={me} autoFocus={changedByUser || navigated} />}
+        {state.status === 'anonymous' &&
+          (route.page === 'home' || route.page === 'dashboard' ? (
+            <PublicDashboardPage autoFocus={navigated} />
+          ) : (
+            <LoginPage notice={state.notice} autoFocus={changedByUser || navigated} />
+          ))}
+        {me && (
+          <Suspense
+            fallback={
+              <p className="loading" role="status">
+                {t.app.loading}
+              </p>
+            }
+          >
+            <Page route={route} me={me} autoFocus={changedByUser || navigated} />
+          </Suspense>
+        )}
       </main>
     </>
   );
@@ -88,6 +146,14 @@ function Page({
           {t.app.loading}
         </p>
       );
+    case 'login':
+      return (
+        <p className="loading" role="status">
+          {t.app.loading}
+        </p>
+      );
+    case 'dashboard':
+      return <PublicDashboardPage key={key} autoFocus={autoFocus} />;
     case 'requirements':
       return <PriorityListPage key={key} me={me} autoFocus={autoFocus} />;
     case 'pledges':
@@ -104,6 +170,14 @@ function Page({
       return <PackageDetailPage key={`${key}:${route.id}`} me={me} id={route.id} autoFocus={autoFocus} />;
     case 'allocation':
       return <AllocationWorkbenchPage key={key} me={me} autoFocus={autoFocus} />;
+    case 'audit':
+      return <AuditPage key={key} me={me} filter={route.filter} autoFocus={autoFocus} />;
+    case 'ledger':
+      return <LedgerPage key={key} me={me} asOf={route.asOf} autoFocus={autoFocus} />;
+    case 'admin-organizations':
+      return <OrganizationsPage key={key} me={me} autoFocus={autoFocus} />;
+    case 'admin-users':
+      return <UsersPage key={key} me={me} autoFocus={autoFocus} />;
     case 'not-found':
       return <NotFoundPage key={key} autoFocus={autoFocus} />;
   }

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MeJson, PackageJson } from '../../../contract/index.ts';
+import { useLiveUpdates } from '../../api/use-live-updates.ts';
 import { formatMoney } from '../../format/money.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { Link } from '../../routing/router.tsx';
 import { paths } from '../../routing/routes.ts';
+import { LiveUpdatesNotice } from '../layout/live-updates-notice.tsx';
 import { useSession } from '../session/session-provider.tsx';
 import { CoverageBar } from './coverage-bar.tsx';
 import { packagePermissions } from './package-permissions.ts';
@@ -59,6 +61,13 @@ export function PackageBoardPage({ me, autoFocus }: { readonly me: MeJson; reado
     if (permissions.read) void load();
   }, [permissions.read, load]);
 
+  // A package priced, opened, funded or delivered elsewhere, or money allocated: read the board again.
+  const live = useLiveUpdates(
+    permissions.read ? me.user.id : null,
+    ['package', 'allocation'],
+    () => void load(),
+  );
+
   const byStatus = useMemo(() => {
     const groups = new Map<Status, PackageJson[]>(boardStatuses.map((status) => [status, []]));
     for (const pkg of [...(packages ?? [])].sort((a, b) => a.rank - b.rank))
@@ -94,6 +103,7 @@ export function PackageBoardPage({ me, autoFocus }: { readonly me: MeJson; reado
         )}
       </div>
 
+      <LiveUpdatesNotice paused={live.paused} />
       {packages === null && loading && (
         <p className="loading" role="status">
           {t.packages.loading}

@@ -25,7 +25,8 @@ export interface PackagePermissions {
   buttonsOf(pkg: PackageJson): readonly ButtonTransition[];
 }
 
-const readers: readonly Role[] = ['coordinator', 'supplier', 'auditor', 'donor'];
+// The recipient reads the packages made of its requirements, to confirm what arrives.
+const readers: readonly Role[] = ['coordinator', 'supplier', 'auditor', 'donor', 'recipient'];
 
 /** Every line received in full: only then may a person ask for "completed" (the system usually does it). */
 function everythingReceived(pkg: PackageJson): boolean {

@@ -1,10 +1,12 @@
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MeJson, PledgeJson } from '../../../contract/index.ts';
 import type { ApiClient, Page } from '../../api/client.ts';
+import { useLiveUpdates } from '../../api/use-live-updates.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { Link, useRouter } from '../../routing/router.tsx';
 import { type PledgeFilter, paths } from '../../routing/routes.ts';
+import { LiveUpdatesNotice } from '../layout/live-updates-notice.tsx';
 import { useSession } from '../session/session-provider.tsx';
 import { pledgePermissions } from './pledge-permissions.ts';
 import { PledgeTable } from './pledge-table.tsx';
@@ -76,6 +78,7 @@ export function PledgeRegisterPage({
         filter={filter}
         categoryNames={categories.names}
         showDonor={permissions.seesAllDonors}
+        owner={me.user.id}
       />
     </div>
   );
@@ -188,11 +191,14 @@ function PledgeResults({
   filter,
   categoryNames,
   showDonor,
+  owner,
 }: {
   readonly api: ApiClient;
   readonly filter: PledgeFilter;
   readonly categoryNames: ReadonlyMap<string, string>;
   readonly showDonor: boolean;
+  /** The logged-in user, whose live updates refresh the page. */
+  readonly owner: string;
 }) {
   const { t } = useI18n();
   // The cursor of every page visited, the current one last: "Previous page" pops it.
@@ -206,8 +212,11 @@ function PledgeResults({
   const ids = { caption: useId(), summary: useId() };
   const cursor = cursors[cursors.length - 1] ?? null;
   const pageNumber = cursors.length;
+  // A pledge recorded or moved elsewhere (another user, another tab): the page reads itself again.
+  const [changes, setChanges] = useState(0);
+  const live = useLiveUpdates(owner, ['pledge'], () => setChanges((count) => count + 1));
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the "Try again" trigger.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` ("Try again") and `changes` (live updates) are triggers.
   useEffect(() => {
     let cancelled = false;
     setLoading(true);
@@ -227,7 +236,7 @@ function PledgeResults({
     return () => {
       cancelled = true;
     };
-  }, [api, filter.stage, filter.donor, cursor, attempt]);
+  }, [api, filter.stage, filter.donor, cursor, attempt, changes]);
 
   // After "Next page" or "Previous page", the new rows are where the reader is taken.
   useEffect(() => {
@@ -245,6 +254,7 @@ function PledgeResults({
   const nextCursor = page?.nextCursor ?? null;
   return (
     <>
+      <LiveUpdatesNotice paused={live.paused} />
       {page === null && loading && (
         <p className="loading" role="status">
           {t.pledges.loading}
