@@ -13,6 +13,7 @@ import highsLoader from 'highs';
 import { AllocationEngine, type EngineLine, type EnginePledge } from '../src/core/allocation/index.ts';
 import { Earmark } from '../src/core/pledges/earmark.ts';
 import { replaceSection } from './performance-doc.ts';
+import { updateSummary } from './support/bench-kit.ts';
 
 /** A seeded generator (mulberry32): the same instance on every run. */
 function random(seed: number): () => number {
@@ -178,4 +179,33 @@ ${oracleLine}
 
 The large instance: ${large.allocations.toLocaleString('en')} allocations, ${large.shortfalls.toLocaleString('en')} short lines explained. Runs: ${large.times.map((t: number) => t.toFixed(0)).join(', ')} ms.`;
 process.stdout.write(`${section}\n`);
-if (process.argv.includes('--write')) replaceSection('Allocation engine', section);
+if (process.argv.includes('--write')) {
+  replaceSection('Allocation engine', section);
+  const command = `\`node --import tsx bench/allocation-engine.ts ${lineCount} ${pledgeCount} --write\``;
+  updateSummary('Allocation engine', [
+    {
+      benchmark: 'Allocation engine',
+      command,
+      figure: `engine, ${lineCount.toLocaleString('en')} lines × ${pledgeCount.toLocaleString('en')} pledges: ${median.toFixed(0)} ms`,
+      baseline: 'goal 1,000 ms',
+      ratio: `${(median / 1000).toFixed(2)}× the goal`,
+      goal: '≤ 1,000 ms',
+      met: median < 1000 ? 'yes' : 'no',
+      peakRss: `${(large.rssPeakKb / 1024).toFixed(0)} MiB`,
+    },
+    ...(oracleResult
+      ? [
+          {
+            benchmark: 'Allocation engine',
+            command,
+            figure: `engine, ${oracleResult.lines} lines: ${oracleResult.engineMs.toFixed(2)} ms, identical funding`,
+            baseline: `sequential LPs (HiGHS): ${oracleResult.oracleMs.toFixed(0)} ms`,
+            ratio: `${(oracleResult.oracleMs / oracleResult.engineMs).toFixed(0)}× faster`,
+            goal: '—',
+            met: '—',
+            peakRss: '—',
+          },
+        ]
+      : []),
+  ]);
+}

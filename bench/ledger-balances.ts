@@ -55,6 +55,7 @@ import {
   textTable,
   timeCommand,
   updatePerformanceDoc,
+  updateSummary,
 } from './support/bench-kit.ts';
 
 const benchFile = 'bench/ledger-balances.ts';
@@ -603,6 +604,30 @@ also re-balances every entry: ${verifyRatio.toFixed(2)}×).
 `;
     if (writeDoc) {
       updatePerformanceDoc('Ledger balances', markdown);
+      const command = `\`node --import tsx ${benchFile}\``;
+      const against = `ledger-cli balance: ${formatSeconds(baseline)} s`;
+      updateSummary('Ledger balances', [
+        {
+          benchmark: 'Ledger balances',
+          command,
+          figure: `balance report, ${postings.toLocaleString('en')} postings: ${formatSeconds(report.seconds)} s`,
+          baseline: against,
+          ratio: ratio(report.seconds),
+          goal: '≥ 10× faster',
+          met: reportRatio >= 10 ? 'yes' : 'no',
+          peakRss: `${report.run.maxRssMiB.toFixed(0)} MiB`,
+        },
+        {
+          benchmark: 'Ledger balances',
+          command,
+          figure: `full recomputation from the postings: ${formatSeconds(recompute.seconds)} s`,
+          baseline: against,
+          ratio: ratio(recompute.seconds),
+          goal: 'no slower',
+          met: recomputeRatio >= 1 ? 'yes' : 'no',
+          peakRss: `${recompute.run.maxRssMiB.toFixed(0)} MiB`,
+        },
+      ]);
       log('docs/performance.md updated');
     } else log('a quick run: docs/performance.md left alone (pass --doc to write it)');
   } finally {

@@ -30,10 +30,12 @@ import {
   log,
   machine,
   markdownTable,
+  peakRssMiBOf,
   percentile,
   repositoryRoot,
   textTable,
   updatePerformanceDoc,
+  updateSummary,
 } from './support/bench-kit.ts';
 
 const defaultPledges = 2_000;
@@ -318,6 +320,7 @@ async function main(): Promise<void> {
         throw new Error(`assets:pool ${currency} holds ${pool?.balance.amount}, not ${minor}`);
     }
 
+    const serverPeakRss = peakRssMiBOf(server.pid);
     const writes = [...latencies.create, ...latencies.commit, ...latencies.pay];
     const healthRate = healthRequests / healthSeconds;
     const writeRate = writes.length / pledgeSeconds;
@@ -374,6 +377,18 @@ p99 ${percentile(writes, 0.99).toFixed(1)} ms.
 `;
     if (writeDoc) {
       updatePerformanceDoc('Pledge writes', markdown);
+      updateSummary('Pledge writes', [
+        {
+          benchmark: 'Pledge writes',
+          command: '`node --import tsx bench/pledge-writes.ts`',
+          figure: `${pledgesPerSecond.toFixed(1)} pledges/s (${writeRate.toFixed(0)} writes/s), p99 ${percentile(writes, 0.99).toFixed(1)} ms`,
+          baseline: `GET /healthz: ${healthRate.toFixed(0)} req/s`,
+          ratio: `${((writeRate / healthRate) * 100).toFixed(1)}% (write requests)`,
+          goal: '—',
+          met: '—',
+          peakRss: `${serverPeakRss.toFixed(0)} MiB (server)`,
+        },
+      ]);
       log('docs/performance.md updated');
     } else log('a quick run: docs/performance.md left alone (pass --doc to write it)');
   } finally {

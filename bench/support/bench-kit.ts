@@ -158,7 +158,8 @@ section gives its command and options), or all of them in turn with \`npm run be
 
 Figures are wall-clock times and peak resident memory on the machine named in each section; they
 are most meaningful as **ratios against a named baseline measured in the same run** (ledger-cli
-for the ledger balances, \`GET /healthz\` on the same server for the pledge writes), since the
+for the ledger balances, \`GET /healthz\` on the same server for the pledge writes, a bare Fastify
+hello-world for the read path, node:crypto SHA-256 of the same bytes for the audit verification), since the
 absolute numbers move with the machine and with whatever else it is doing (each section gives the
 load average during its run).
 
@@ -212,4 +213,106 @@ export function integerArgument(argumentsFound: Map<string, string>, name: strin
 
 export function formatSeconds(seconds: number): string {
   return seconds < 1 ? seconds.toFixed(3) : seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1);
+}
+
+/**
+ * The peak resident memory so far ("VmHWM") of a running process, read from /proc: how the
+ * benchmarks measure a server they started, just before stopping it. NaN where /proc is missing.
+ */
+export function peakRssMiBOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const peak = /^VmHWM:\s*(\d+) kB$/m.exec(status);
+    return peak?.[1] ? Number.parseInt(peak[1], 10) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** One line of the summary table at the top of docs/performance.md. */
+export interface SummaryRow {
+  /** The section of docs/performance.md the figure comes from. */
+  readonly benchmark: string;
+  readonly command: string;
+  readonly figure: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly goal: string;
+  /** 'yes', 'no', or '—' when the figure has no goal. */
+  readonly met: string;
+  readonly peakRss: string;
+}
+
+export const summaryHeading = 'Summary';
+const summaryHeader = [
+  'benchmark',
+  'command',
+  'figure',
+  'baseline',
+  'ratio',
+  'goal',
+  'met?',
+  'peak RSS',
+  'date',
+];
+
+function summaryRowsOf(section: string): string[][] {
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| benchmark '))
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
+}
+
+/**
+ * Replaces the summary rows of `benchmark` (all of them) in the table at the top of
+ * docs/performance.md with `rows`, keeping the other benchmarks' rows: each benchmark run with
+ * --write updates its own lines, and `npm run bench` refreshes them all.
+ */
+export function updateSummary(benchmark: string, rows: readonly SummaryRow[]): void {
+  const text = existsSync(performanceDoc) ? readFileSync(performanceDoc, 'utf8') : '# Performance\n';
+  const heading = `## ${summaryHeading}`;
+  const start = text.indexOf(`\n${heading}\n`);
+  const next = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length + 1);
+  const existing = start < 0 ? '' : text.slice(start, next < 0 ? undefined : next);
+  const date = new Date().toISOString().slice(0, 10);
+  const kept = summaryRowsOf(existing).filter((cells) => cells[0] !== benchmark);
+  const added = rows.map((row) => [
+    row.benchmark,
+    row.command,
+    row.figure,
+    row.baseline,
+    row.ratio,
+    row.goal,
+    row.met,
+    row.peakRss,
+    date,
+  ]);
+  const order = (cells: readonly string[]) => cells[0] ?? '';
+  const all = [...kept, ...added].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const section = `${heading}
+
+One line per figure that has a baseline or a goal, from each benchmark's latest run with \`--write\`
+(\`npm run bench\` runs them all); the sections below give the details. Ratios compare a figure with
+its baseline measured in the same run on the same machine. "Peak RSS" is the largest process the
+benchmark measured (a server, or the process that did the work).
+
+${markdownTable(summaryHeader, all)}
+`;
+  let updated: string;
+  if (start >= 0) {
+    updated = `${text.slice(0, start)}\n${section}${next < 0 ? '' : text.slice(next)}`;
+  } else {
+    const firstSection = text.indexOf('\n## ');
+    updated =
+      firstSection < 0
+        ? `${text.trimEnd()}\n\n${section}`
+        : `${text.slice(0, firstSection)}\n${section}${text.slice(firstSection)}`;
+  }
+  writeFileSync(performanceDoc, `${updated.trimEnd()}\n`);
 }

@@ -1,0 +1,375 @@
+/**
+ * The read path (issue 8): `GET /api/v1/public/summary` throughput and p99 latency with autocannon,
+ * against a bare Fastify hello-world server measured in the same run on the same machine.
+ *
+ * Two servers run as child processes on 127.0.0.1: the bare Fastify server of
+ * bench/support/hello-world-server.ts (the baseline) and the real one (`purl serve --log-level
+ * warn`) on a fresh SQLite database holding the demo data set (`purl demo load`: the public PURL
+ * contributions, packages and allocations). autocannon 9 (its programmatic API, in this process)
+ * drives each target for a warm-up and then for a fixed time, and checks every body it gets against
+ * the expected one. Each server's peak memory is read from /proc (VmHWM) before it is stopped.
+ *
+ *   node --import tsx bench/read-path.ts            # 10 s per target, 50 connections
+ *   options: --duration S, --connections N, --warmup S (default 3), --write (update docs/performance.md)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { createContext, sha256Hex } from '../src/app/context.ts';
+import { publicSummary } from '../src/app/public-summary.ts';
+import { connect } from '../src/store/dialect/connect.ts';
+import { Store } from '../src/store/unit-of-work.ts';
+import {
+  argumentsOf,
+  describeMachine,
+  formatSeconds,
+  integerArgument,
+  loadAverage,
+  log,
+  markdownTable,
+  median,
+  peakRssMiBOf,
+  repositoryRoot,
+  textTable,
+  updatePerformanceDoc,
+  updateSummary,
+} from './support/bench-kit.ts';
+
+const title = 'Read path';
+const purlBin = join(repositoryRoot, 'bin', 'purl.js');
+const helloServer = join(repositoryRoot, 'bench', 'support', 'hello-world-server.ts');
+const summaryPath = '/api/v1/public/summary';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; etag: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          etag: typeof response.headers.etag === 'string' ? response.headers.etag : undefined,
+        }),
+      );
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function waitUntilAnswering(server: ChildProcess, url: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`the server for ${url} exited with ${server.exitCode}`);
+    try {
+      if ((await get(url)).status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 90 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function runPurl(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [purlBin, ...args], {
+      cwd: repositoryRoot,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`purl ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly expectBody: string;
+  readonly expectStatus: number;
+}
+
+interface Measured {
+  readonly target: Target;
+  readonly result: AutocannonResult;
+  /** The server process's CPU seconds (user + system) during the measured run. */
+  readonly serverCpuSeconds: number;
+}
+
+/** User + system CPU seconds a process has used so far (/proc/PID/stat, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number.parseInt(fields[11] ?? '', 10) + Number.parseInt(fields[12] ?? '', 10)) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function measure(
+  target: Target,
+  server: ChildProcess,
+  connections: number,
+  duration: number,
+): Promise<Measured> {
+  const options = {
+    url: target.url,
+    connections,
+    headers: target.headers ?? {},
+    expectBody: target.expectBody,
+  };
+  const cpuBefore = cpuSecondsOf(server.pid);
+  const result = await autocannon({ ...options, duration });
+  const serverCpuSeconds = cpuSecondsOf(server.pid) - cpuBefore;
+  const expected = result.statusCodeStats[String(target.expectStatus)]?.count ?? 0;
+  if (result.errors || result.timeouts || result.mismatches || expected !== result.requests.total) {
+    throw new Error(
+      `${target.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} bodies not as expected, ` +
+        `${result.requests.total - expected} answers other than ${target.expectStatus}`,
+    );
+  }
+  return { target, result, serverCpuSeconds };
+}
+
+async function main(): Promise<void> {
+  const argumentsFound = argumentsOf();
+  const duration = integerArgument(argumentsFound, 'duration', 10);
+  const connections = integerArgument(argumentsFound, 'connections', 50);
+  const warmup = integerArgument(argumentsFound, 'warmup', 3);
+  const folder = mkdtempSync(join(tmpdir(), 'purl-bench-read-'));
+  const databaseUrl = `sqlite:${join(folder, 'purl.db')}`;
+  const env = {
+    ...process.env,
+    PURL_DATABASE_URL: databaseUrl,
+    PURL_AUDIT_KEY_FILE: join(folder, 'audit-signing-key.pem'),
+    NO_COLOR: '1',
+  };
+  let hello: ChildProcess | undefined;
+  let purl: ChildProcess | undefined;
+  try {
+    log('loading the demo data set (purl demo load)');
+    await runPurl(['demo', 'load'], env);
+
+    // What one cache miss costs: the summary computed from the database (the uncached read path).
+    const connection = connect(databaseUrl);
+    const store = new Store(connection.db, connection.dialect, sha256Hex);
+    const context = createContext(store);
+    const computeTimes: number[] = [];
+    let pledgeCount = 0;
+    for (let run = 0; run < 25; run += 1) {
+      const started = performance.now();
+      const summary = await publicSummary(context, 'public');
+      if (run >= 5) computeTimes.push(performance.now() - started);
+      pledgeCount = summary.pledgesCounted + summary.undisclosedPledges + summary.reAnnouncementsExcluded;
+    }
+    await store.close();
+
+    const helloPort = await freePort();
+    hello = spawn(process.execPath, ['--import', 'tsx', helloServer, String(helloPort)], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const purlPort = await freePort();
+    purl = spawn(
+      process.execPath,
+      [purlBin, 'serve', '--host', '127.0.0.1', '--port', String(purlPort), '--log-level', 'warn'],
+      { cwd: repositoryRoot, env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const helloUrl = `http://127.0.0.1:${helloPort}/`;
+    const purlBase = `http://127.0.0.1:${purlPort}`;
+    log(`hello-world on ${helloUrl}, purl serve on ${purlBase}`);
+    await waitUntilAnswering(hello, helloUrl);
+    await waitUntilAnswering(purl, `${purlBase}/readyz`);
+
+    const first = await get(`${purlBase}${summaryPath}`);
+    if (first.status !== 200 || !first.etag) throw new Error(`the summary answered ${first.status}`);
+    const summaryBytes = Buffer.byteLength(first.body);
+
+    const targets: Target[] = [
+      {
+        name: 'bare Fastify hello-world (baseline)',
+        url: helloUrl,
+        expectBody: '{"hello":"world"}',
+        expectStatus: 200,
+      },
+      {
+        name: 'PURL Desk GET /healthz',
+        url: `${purlBase}/healthz`,
+        expectBody: '{"ok":true}',
+        expectStatus: 200,
+      },
+      {
+        name: `GET ${summaryPath}`,
+        url: `${purlBase}${summaryPath}`,
+        expectBody: first.body,
+        expectStatus: 200,
+      },
+      {
+        name: `GET ${summaryPath}, If-None-Match → 304`,
+        url: `${purlBase}${summaryPath}`,
+        headers: { 'if-none-match': first.etag },
+        expectBody: '',
+        expectStatus: 304,
+      },
+    ];
+    const loadAtStart = loadAverage();
+    const measured: Measured[] = [];
+    // Every target is warmed up before any is measured, so that the server's code is compiled
+    // (and its caches filled) for the first measured target as for the last.
+    for (const target of targets) {
+      log(`warm-up: ${target.name}, ${warmup} s`);
+      await autocannon({
+        url: target.url,
+        connections,
+        duration: warmup,
+        headers: target.headers ?? {},
+      });
+    }
+    for (const target of targets) {
+      log(`${target.name}: ${duration} s, ${connections} connections`);
+      const server = target.url === helloUrl ? hello : purl;
+      measured.push(await measure(target, server, connections, duration));
+    }
+    const loadAtEnd = loadAverage();
+    const helloRss = peakRssMiBOf(hello.pid);
+    const purlRss = peakRssMiBOf(purl.pid);
+
+    const rate = (result: AutocannonResult) => result.requests.total / result.duration;
+    const baselineRun = measured[0];
+    const baseline = baselineRun?.result;
+    if (!baseline) throw new Error('no baseline');
+    const cpuPerRequest = ({ result, serverCpuSeconds }: Measured) =>
+      (serverCpuSeconds / result.requests.total) * 1e6;
+    const header = [
+      'requests',
+      'count',
+      'per second',
+      'p50 (ms)',
+      'p99 (ms)',
+      'vs hello-world',
+      'server CPU per request (µs)',
+      'server peak RSS (MiB)',
+    ];
+    const rows = measured.map((run, index) => {
+      const { target, result } = run;
+      return [
+        target.name,
+        String(result.requests.total),
+        rate(result).toFixed(0),
+        result.latency.p50.toFixed(1),
+        result.latency.p99.toFixed(1),
+        index === 0 ? 'baseline' : `${((rate(result) / rate(baseline)) * 100).toFixed(0)}%`,
+        cpuPerRequest(run).toFixed(0),
+        (index === 0 ? helloRss : purlRss).toFixed(0),
+      ];
+    });
+    const summaryRun = measured[2];
+    const summaryResult = summaryRun?.result;
+    if (!summaryRun || !summaryResult || !baselineRun) throw new Error('no summary measurement');
+    const cpuRatio = cpuPerRequest(baselineRun) / cpuPerRequest(summaryRun);
+    const ratio = rate(summaryResult) / rate(baseline);
+    const met = ratio >= 0.5;
+    const computeMedian = median(computeTimes);
+    process.stdout.write(
+      `\nRead path: ${connections} connections, ${duration} s per target (after ${warmup} s warm-up)\n` +
+        `${textTable(header, rows)}\n` +
+        `Summary: ${(ratio * 100).toFixed(0)}% of hello-world's requests per second (goal 50%: ${met ? 'met' : 'not met'}); ` +
+        `by server CPU per request ${(cpuRatio * 100).toFixed(0)}%; ` +
+        `one uncached computation ${computeMedian.toFixed(1)} ms; the summary is ${summaryBytes} bytes.\n`,
+    );
+
+    const command = 'node --import tsx bench/read-path.ts --write';
+    const markdown = `Command: \`${command}\` (\`--duration S\`, default 10;
+\`--connections N\`, default 50; \`--warmup S\`, default 3). Latest run: ${new Date().toISOString().slice(0, 10)},
+${describeMachine()}; load average ${loadAtStart} at the start of the measurements, ${loadAtEnd} at the end.
+
+Two servers on 127.0.0.1, each a child process: the baseline, a bare Fastify 5 server answering
+\`GET /\` with \`{"hello":"world"}\` (bench/support/hello-world-server.ts, no plugin, no logger), and
+the real one (\`purl serve --log-level warn\`, with its cookie, helmet, rate-limit and access
+plugins) on a fresh SQLite database holding the demo data set (\`purl demo load\`:
+${pledgeCount} pledges, packages and allocations; the summary document is ${summaryBytes.toLocaleString('en')} bytes).
+autocannon 9.0.0 (programmatic API, in the benchmark's own process, sharing the
+${describeMachine().split(' ')[0]} cores with the servers) drives each target with ${connections} connections for
+${warmup} s of warm-up (all targets warmed up before the first is measured), then ${duration} s
+measured, one target after the other, and checks every
+body (and status) it receives against the expected one. "Server peak RSS" is the server
+process's VmHWM (/proc) after all its runs.
+
+${markdownTable(header, rows)}
+
+**The summary serves ${(ratio * 100).toFixed(0)}% of the hello-world rate** (goal: at least 50%,
+${met ? 'met' : 'not met'}); p99 ${summaryResult.latency.p99.toFixed(1)} ms. By the server's CPU time per
+request, which depends less on what else the machine runs, a summary costs
+${(100 / cpuRatio).toFixed(0)}% of a hello-world request (the server's user + system time from /proc
+during the measured run, divided by the requests answered). It is computed once per
+state of the data and kept with its serialised JSON and its ETag (src/app/summary-cache.ts): each
+request reads the audit chain's head sequence (one primary-key row) and recomputes only if it has
+moved, which every write does in its own transaction, whichever server process made it. One
+uncached computation (what a request cost before the cache, and what the first request after a
+write costs) takes ${formatSeconds(computeMedian / 1000)} s here (median of ${computeTimes.length}, in-process).
+A client that sends back the ETag gets 304 without a body.
+`;
+    if (argumentsFound.has('write')) {
+      updatePerformanceDoc(title, markdown);
+      updateSummary(title, [
+        {
+          benchmark: title,
+          command: `\`${command}\``,
+          figure: `GET /api/v1/public/summary: ${rate(summaryResult).toFixed(0)} req/s, p99 ${summaryResult.latency.p99.toFixed(1)} ms`,
+          baseline: `bare Fastify hello-world: ${rate(baseline).toFixed(0)} req/s`,
+          ratio: `${(ratio * 100).toFixed(0)}%`,
+          goal: '≥ 50% of hello-world',
+          met: met ? 'yes' : 'no',
+          peakRss: `${purlRss.toFixed(0)} MiB (server)`,
+        },
+      ]);
+      log('docs/performance.md updated');
+    } else log('docs/performance.md left alone (pass --write to update it)');
+  } finally {
+    if (hello) await stopServer(hello);
+    if (purl) await stopServer(purl);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+await main();
