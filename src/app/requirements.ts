@@ -74,6 +74,7 @@ export async function createRequirement(
       createdAt: now,
       updatedAt: now,
     };
+    Requirements.estimatedCost(requirement);
     await repositories.requirements.insert(requirement);
     await recordListVersion(context, repositories, actor, `${requirement.ref} added`, [
       ...ranked.map((line) => line.id),
@@ -167,6 +168,7 @@ export async function editRequirement(
       version: current.version + 1,
       updatedAt: timestamp(context),
     };
+    Requirements.estimatedCost(next);
     await writeIfCurrent(repositories, current, next, expectedVersion);
     await audit(context, repositories, actor, {
       action: 'requirement.edit',

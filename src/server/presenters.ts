@@ -13,7 +13,7 @@ import { Money } from '../core/money/money.ts';
 import type { Delivery } from '../core/packages/delivery.ts';
 import type { PackageProposal } from '../core/packages/package-proposal.ts';
 import { Earmark } from '../core/pledges/earmark.ts';
-import type { Requirement } from '../core/requirements/requirement.ts';
+import { type Requirement, Requirements } from '../core/requirements/requirement.ts';
 import type { StoredPledge } from '../store/pledge.repository.ts';
 import type { UserWithOrganization } from '../store/user.repository.ts';
 
@@ -28,7 +28,7 @@ export const present = {
       quantity: requirement.quantity,
       unit: requirement.unit,
       unitCost: Money.toJson(requirement.unitCost),
-      estimatedCost: Money.toJson(Money.times(requirement.unitCost, BigInt(requirement.quantity))),
+      estimatedCost: Money.toJson(Requirements.estimatedCost(requirement)),
       rank: requirement.rank,
       status: requirement.status,
       visibility: requirement.visibility,

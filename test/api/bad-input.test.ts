@@ -189,6 +189,15 @@ describe.each(dialects)('bad input on %s', (dialect) => {
       );
     });
 
+    test('refuses a line whose quantity × unit cost is beyond the largest amount, writing nothing', async () => {
+      // Found by the contract fuzzer: the line used to be written and then refused while presenting it.
+      await expectRefused(
+        () => createAs(recipient, newRequirement({ quantity: 999_999_995, unitCost: usd('99999999.99') })),
+        422,
+        'MONEY_OUT_OF_RANGE',
+      );
+    });
+
     test('refuses an unknown category', async () => {
       await expectRefused(
         () => createAs(recipient, newRequirement({ category: 'space-lasers' })),
@@ -244,6 +253,18 @@ describe.each(dialects)('bad input on %s', (dialect) => {
           }),
         412,
         'VERSION_MISMATCH',
+      );
+    });
+
+    test('refuses an edit that makes quantity × unit cost too large, writing nothing', async () => {
+      await expectRefused(
+        () =>
+          recipient.request('PATCH', `/api/v1/requirements/${draft.id}`, {
+            body: { quantity: 999_999_995, unitCost: usd('99999999.99') },
+            headers: { 'if-match': `"${draft.version}"` },
+          }),
+        422,
+        'MONEY_OUT_OF_RANGE',
       );
     });
 

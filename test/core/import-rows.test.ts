@@ -111,6 +111,17 @@ describe('a requirement row', () => {
     expect(messages(text('-1.00'))).toEqual(['a unit cost cannot be negative']);
   });
 
+  test('refuses a row whose quantity × unit cost is beyond the largest amount handled', () => {
+    const row = { ...goodRequirement, quantity: text('999999995'), unitCost: text('99999999.99') };
+    expect(requirementRow(row).errors).toEqual([
+      {
+        path: 'row 7, column unitCost',
+        message: 'quantity × unit cost is beyond the largest amount handled',
+      },
+    ]);
+    expect(requirementRow({ ...row, unitCost: text('1.00') }).errors).toEqual([]);
+  });
+
   test('checks references against the file and the database when the file names them', () => {
     const taken = (ref: string) =>
       requirementRow(

@@ -11,7 +11,11 @@ import {
   pledgeStages,
   pledgeVisibilities,
 } from '../pledges/pledge.ts';
-import { type RequirementVisibility, requirementVisibilities } from '../requirements/requirement.ts';
+import {
+  Requirements,
+  type RequirementVisibility,
+  requirementVisibilities,
+} from '../requirements/requirement.ts';
 import { requirementStatuses } from '../requirements/requirement-status.ts';
 import type { Cell } from './cell.ts';
 import type { HeaderMap } from './import-template.ts';
@@ -134,6 +138,8 @@ export const ImportRows = {
     const unit = reader.text('unit', { required: true, max: Limits.unitLengthMax });
     const unitCost = reader.money('unitCost', 'currency', { required: true });
     if (unitCost && unitCost.minor < 0n) reader.problem('unitCost', 'a unit cost cannot be negative');
+    if (unitCost && quantity !== undefined && !fitsEstimate(quantity, unitCost))
+      reader.problem('unitCost', 'quantity × unit cost is beyond the largest amount handled');
     const anyStatus = reader.choice('status', requirementStatuses, 'draft');
     const status = importableRequirementStatuses.find((known) => known === anyStatus);
     if (anyStatus !== undefined && status === undefined)
@@ -265,3 +271,14 @@ export const ImportRows = {
     }));
   },
 } as const;
+
+/** Whether the line's estimate, quantity × unit cost, is an amount the ledger handles. */
+function fitsEstimate(quantity: number, unitCost: Money): boolean {
+  try {
+    Requirements.estimatedCost({ quantity, unitCost });
+    return true;
+  } catch (error) {
+    if (error instanceof Failure && error.code === 'MONEY_OUT_OF_RANGE') return false;
+    throw error;
+  }
+}

@@ -251,8 +251,12 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
   const validBatchSize = options.validBatchSize ?? 10;
   const mutatedBatchSize = options.mutatedBatchSize ?? 30;
 
-  async function sendAll(requests: readonly FuzzRequest[]): Promise<{ acceptedWrites: number }> {
+  async function sendAll(
+    requests: readonly FuzzRequest[],
+  ): Promise<{ acceptedWrites: number; answered: string[] }> {
     let acceptedWrites = 0;
+    // What each request was answered, to name the culprit when a refused batch changed the data.
+    const answered: string[] = [];
     for (const request of requests) {
       if (report.requests >= options.requests) break;
       report.requests++;
@@ -277,6 +281,7 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
         continue;
       }
       count(report.statuses, String(response.statusCode));
+      answered.push(`${describeRequest(request)} → ${response.statusCode}`);
       if (response.statusCode >= 400 && response.statusCode < 500) {
         const code = (() => {
           try {
@@ -291,7 +296,7 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
       const problem = responseProblem(response);
       if (problem) fail(`${describeRequest(request)} ${problem}`);
     }
-    return { acceptedWrites };
+    return { acceptedWrites, answered };
   }
 
   let batch = 0;
@@ -308,19 +313,21 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
     };
   };
   let digest = await databaseDigest(db, dialect, digestOptions);
+  let previousAnswered: string[] = [];
   while (report.requests < options.requests) {
     const valid = fc.sample(arbitraries.valid, {
       seed: options.seed + batch,
       numRuns: validBatchSize,
     });
     batch++;
-    const { acceptedWrites } = await sendAll(valid);
+    const { acceptedWrites, answered } = await sendAll(valid);
+    const afterValidDebug = previousAnswered;
     const afterValid = await databaseDigest(db, dialect, digestOptions);
     if (acceptedWrites > 0) {
       await refreshPools();
     } else if (afterValid.all !== digest.all) {
       fail(
-        `valid batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, afterValid.tables).join(', ')}`,
+        `valid batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, afterValid.tables).join(', ')}; its writes: ${answered.join('; ')}; before it: ${afterValidDebug.join('; ')}`,
       );
     }
     digest = afterValid;
@@ -331,12 +338,13 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
     });
     batch++;
     const outcome = await sendAll(mutated);
+    previousAnswered = outcome.answered;
     const after = await databaseDigest(db, dialect, digestOptions);
     if (outcome.acceptedWrites === 0) {
       report.checkedBatches++;
       if (after.all !== digest.all) {
         fail(
-          `mutated batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, after.tables).join(', ')}`,
+          `mutated batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, after.tables).join(', ')}; its writes: ${outcome.answered.join('; ')}`,
         );
       }
     } else {
