@@ -64,6 +64,14 @@ export class Repositories {
   }
 }
 
+const transactionAttempts = 5;
+
+/** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001): safe to run again. */
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** One transaction per use case: the write, its ledger entries and its audit event commit together. */
 export class Store {
   readonly read: Repositories;
@@ -76,8 +84,22 @@ export class Store {
     this.read = new Repositories(db, sha256);
   }
 
-  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Repositories(trx, this.sha256)));
+  /**
+   * Runs `work` in one transaction. On PostgreSQL, two writers that lock the same rows in different
+   * orders (an apply marking requirements funded while a reorder moves them) can deadlock, and the
+   * server aborts one of them; the aborted one wrote nothing, so it runs again, up to
+   * `transactionAttempts` times in all. `work` must therefore touch nothing but the database.
+   */
+  async transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.transaction().execute((trx) => work(new Repositories(trx, this.sha256)));
+      } catch (error) {
+        if (attempt >= transactionAttempts || !isTransientConflict(error)) throw error;
+        // A short, growing, jittered pause, so that the two writers do not collide again at once.
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * attempt * 10));
+      }
+    }
   }
 
   async ping(): Promise<void> {

@@ -123,7 +123,15 @@ describe('two instances on postgres', () => {
     process.stdout.write(
       `two instances: ${clients * requestsPerClient} writes in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(statuses)}\n`,
     );
-    expect(unexpected).toEqual([]);
+    // A 5xx names its cause in the server's log: show both logs' errors with the failure.
+    const serverErrors = servers.flatMap((server) =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => /"level":50|error/i.test(line))
+        .slice(-5),
+    );
+    expect(unexpected, serverErrors.join('\n')).toEqual([]);
 
     // No lost reorder: each success wrote the next version, and the last one is the list now.
     const final = await call(base(1), 'GET', '/api/v1/priority-list', { token: tokens.coordinator });
