@@ -675,6 +675,12 @@ describe.each(dialects)('allocation on %s', (dialect) => {
         price: usd('9000000.00'),
         funded: usd('9000000.00'),
         coverage: '1.0000',
+        // Who funds it, largest first: the three donors' dollars add up to the package's price.
+        donors: [
+          { code: 'SWE', name: 'Donor SWE', allocated: usd('3500000.00') },
+          { code: 'DEU', name: 'Donor DEU', allocated: usd('3450000.01') },
+          { code: 'GBR', name: 'GBR', allocated: usd('2049999.99') },
+        ],
       },
     ]);
   });
