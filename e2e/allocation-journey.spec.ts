@@ -364,4 +364,5 @@ test('the supplier contracts a funded package and records a shipment, never more
   await expect(shipments.getByRole('row').filter({ hasText: lineRef })).toContainText(
     en.packageDetail.notReceived,
   );
+  await page.screenshot({ path: 'docs/screenshots/supplier-delivery.png', fullPage: true });
 });

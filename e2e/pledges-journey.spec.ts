@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { en } from '../src/web/i18n/en.ts';
@@ -178,6 +182,41 @@ test('a coordinator records a public pledge, commits it, and the donor finds it 
   await rowOf(page, ref).getByRole('link', { name: ref, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(en.pledge.heading(ref));
   await expect(page.getByRole('button', { name: en.pledge.transitions.paid, exact: true })).toBeVisible();
+
+  // The donor downloads, by keyboard, the receipt of the commitment and checks it as the page says:
+  // `purl audit verify --receipt` with no database at all, as a donor would on its own machine.
+  const receipts = page.getByRole('table', { name: en.receipts.caption(ref) });
+  await expect(receipts.locator('tbody tr')).toHaveCount(2);
+  await expect(receipts.locator('tbody tr code:not(.abbreviated)')).toHaveText([
+    'pledge.transition',
+    'pledge.create',
+  ]);
+  await expect(page.getByText(en.receipts.verifyCommand, { exact: true })).toBeVisible();
+  const newest = receipts.locator('tbody tr').first();
+  const seq = (await newest.getByRole('rowheader').textContent()) ?? '';
+  const button = newest.getByRole('button', {
+    name: `${en.receipts.download}${en.receipts.downloadOf(Number(seq))}`,
+  });
+  await button.focus();
+  const downloading = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`${ref}-receipt-${seq}.json`);
+  const folder = mkdtempSync(join(tmpdir(), 'purl-receipt-'));
+  try {
+    const file = join(folder, download.suggestedFilename());
+    await download.saveAs(file);
+    const verified = spawnSync(process.execPath, ['bin/purl.js', 'audit', 'verify', '--receipt', file], {
+      encoding: 'utf8',
+      env: { ...process.env, PURL_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/no-database', NO_COLOR: '1' },
+    });
+    expect(verified.status, `${verified.stdout}${verified.stderr}`).toBe(0);
+    expect(verified.stdout).toContain(`the receipt of audit event ${seq} is intact`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  await expectNoAxeViolations(page);
+  await page.screenshot({ path: 'docs/screenshots/donor-pledge-receipts.png', fullPage: true });
 });
 
 test('the pledge pages open from deep links and have no axe violations in Ukrainian', async ({ page }) => {

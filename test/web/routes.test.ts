@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayVisit, paths, routeOf, sectionsOf } from '../../src/web/routing/routes.ts';
+import { mayVisit, paths, routeOf, sectionOf, sectionsOf } from '../../src/web/routing/routes.ts';
 
 describe('routeOf', () => {
   it('reads every page of the app from its address', () => {
@@ -118,5 +118,34 @@ describe('the auditor’s and the administrator’s pages', () => {
     expect(routeOf(paths.section('audit'), '').page).toBe('audit');
     expect(routeOf(paths.section('users'), '').page).toBe('admin-users');
     expect(routeOf(paths.section('organizations'), '').page).toBe('admin-organizations');
+  });
+});
+
+describe('the page of one requirement line', () => {
+  it('reads a line’s deep link, and the list’s address stays the list', () => {
+    expect(routeOf('/requirements/01JREQ', '')).toEqual({ page: 'requirement', id: '01JREQ' });
+    expect(routeOf('/requirements/01J%2FX/', '')).toEqual({ page: 'requirement', id: '01J/X' });
+    expect(routeOf('/requirements', '')).toEqual({ page: 'requirements' });
+    expect(routeOf('/requirements/a/history', '')).toEqual({ page: 'not-found' });
+    expect(routeOf('/requirements/%E0%A4%A', '')).toEqual({ page: 'not-found' });
+    expect(routeOf(`/requirements/${'x'.repeat(65)}`, '')).toEqual({ page: 'not-found' });
+  });
+
+  it('builds the address it reads, in the requirements section', () => {
+    expect(routeOf(new URL(paths.requirement('a b/c'), 'http://x').pathname, '')).toEqual({
+      page: 'requirement',
+      id: 'a b/c',
+    });
+    expect(sectionOf({ page: 'requirement', id: 'x' })).toBe('requirements');
+  });
+
+  it('is open to the roles that read the list, and to no other', () => {
+    const line = { page: 'requirement', id: 'x' } as const;
+    expect(mayVisit('recipient', line)).toBe(true);
+    expect(mayVisit('coordinator', line)).toBe(true);
+    expect(mayVisit('supplier', line)).toBe(true);
+    expect(mayVisit('auditor', line)).toBe(true);
+    expect(mayVisit('donor', line)).toBe(false);
+    expect(mayVisit('admin', line)).toBe(false);
   });
 });

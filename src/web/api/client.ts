@@ -17,11 +17,13 @@ import type {
   ProblemJson,
   ProposalJson,
   PublicSummaryJson,
+  RequirementHistoryEventJson,
   RequirementJson,
   RequirementTransitionJson,
   SessionJson,
   UserJson,
 } from '../../contract/index.ts';
+import type { ReceiptJson } from '../../contract/receipt.schema.ts';
 import type {
   AccountBalancesJson,
   AuditEventJson,
@@ -46,6 +48,35 @@ export interface PledgeQuery {
   readonly donor?: string | null;
   readonly cursor?: string | null;
   readonly limit?: number;
+}
+
+/** What an import answers (src/server/routes/import.routes.ts): the rows read and the lines written. */
+export interface ImportOutcomeJson {
+  readonly kind: 'requirements' | 'pledges';
+  readonly dryRun: boolean;
+  readonly rows: number;
+  readonly created: number;
+  readonly firstRef: string | null;
+  readonly lastRef: string | null;
+}
+
+/** The spreadsheet formats an import takes, by the content type the server expects. */
+export const importContentTypes = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+export type ImportFormat = keyof typeof importContentTypes;
+
+export interface UploadProgress {
+  readonly loaded: number;
+  readonly total: number;
+}
+
+export interface ImportOptions {
+  /** Check every row and write nothing. */
+  readonly dryRun: boolean;
+  /** Called as the file's bytes go out. */
+  readonly onProgress?: (progress: UploadProgress) => void;
 }
 
 /** The codes of the server's catalogue, plus the two failures that never reach the server. */
@@ -107,15 +138,26 @@ function isProblem(value: unknown): value is ProblemJson {
 }
 
 async function errorOf(response: Response): Promise<ApiError> {
-  const body: unknown = await response.json().catch(() => null);
+  return errorOfBody(response.status, await response.json().catch(() => null));
+}
+
+function errorOfBody(status: number, body: unknown): ApiError {
   if (isProblem(body)) {
-    return new ApiError(response.status, body.code, body.detail, body.errors ?? []);
+    return new ApiError(status, body.code, body.detail, body.errors ?? []);
   }
   return new ApiError(
-    response.status,
+    status,
     'UNEXPECTED_RESPONSE',
-    `The server answered ${response.status} without a problem document.`,
+    `The server answered ${status} without a problem document.`,
   );
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The web app's only door to the API: JSON in and out, the CSRF header, If-Match and typed errors. */
@@ -165,6 +207,31 @@ export class ApiClient {
     return this.everyPage<RequirementJson>('/api/v1/requirements');
   }
 
+  requirement(id: string): Promise<RequirementJson> {
+    return this.request<RequirementJson>('GET', `/api/v1/requirements/${encodeURIComponent(id)}`);
+  }
+
+  /** Who changed the line and when: its audit events, oldest first. */
+  requirementHistory(id: string): Promise<RequirementHistoryEventJson[]> {
+    return this.everyPage<RequirementHistoryEventJson>(
+      `/api/v1/requirements/${encodeURIComponent(id)}/history`,
+    );
+  }
+
+  /**
+   * Sends a CSV or XLSX file of the requirements template as it is (all rows or none); a dry run
+   * checks every row and writes nothing. Problems come back as IMPORT_ROWS_INVALID by row and column.
+   */
+  importRequirements(file: Blob, format: ImportFormat, options: ImportOptions): Promise<ImportOutcomeJson> {
+    const query = options.dryRun ? '?dryRun=true' : '';
+    return this.upload<ImportOutcomeJson>(
+      `/api/v1/imports/requirements${query}`,
+      file,
+      importContentTypes[format],
+      options.onProgress,
+    );
+  }
+
   createRequirement(requirement: NewRequirementJson): Promise<RequirementJson> {
     return this.request<RequirementJson>('POST', '/api/v1/requirements', { body: requirement });
   }
@@ -209,6 +276,15 @@ export class ApiClient {
 
   pledge(id: string): Promise<PledgeJson> {
     return this.request<PledgeJson>('GET', `/api/v1/pledges/${encodeURIComponent(id)}`);
+  }
+
+  /** The receipts of every write of a pledge, newest first: each one the file `purl audit verify --receipt` checks. */
+  async pledgeReceipts(id: string): Promise<ReceiptJson[]> {
+    const body = await this.request<{ items: ReceiptJson[] }>(
+      'GET',
+      `/api/v1/pledges/${encodeURIComponent(id)}/receipts`,
+    );
+    return body.items;
   }
 
   createPledge(pledge: NewPledgeJson, idempotencyKey: string): Promise<PledgeJson> {
@@ -411,6 +487,47 @@ export class ApiClient {
     }
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
+  }
+
+  /**
+   * A POST of a file as the raw body. It goes through XMLHttpRequest rather than fetch because only
+   * XMLHttpRequest reports how much of the body has been sent.
+   */
+  private upload<T>(
+    path: string,
+    body: Blob,
+    contentType: string,
+    onProgress?: (progress: UploadProgress) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.setRequestHeader('content-type', contentType);
+      if (this.session) xhr.setRequestHeader('x-csrf-token', this.session.csrfToken);
+      if (onProgress) {
+        xhr.upload.addEventListener('progress', (event) => {
+          onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : body.size });
+        });
+      }
+      xhr.addEventListener('load', () => {
+        const answer = parsedJson(xhr.responseText);
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(answer as T);
+          return;
+        }
+        const error = errorOfBody(xhr.status, answer);
+        if (error.code === 'UNAUTHENTICATED' && this.session) {
+          this.forget();
+          this.onUnauthenticated?.();
+        }
+        reject(error);
+      });
+      const unreachable = () => reject(new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached.'));
+      xhr.addEventListener('error', unreachable);
+      xhr.addEventListener('abort', unreachable);
+      xhr.send(body);
+    });
   }
 
   private remember(session: StoredSession): void {

@@ -9,6 +9,7 @@ export type Route =
   | { readonly page: 'login' }
   | { readonly page: 'dashboard' }
   | { readonly page: 'requirements' }
+  | { readonly page: 'requirement'; readonly id: string }
   | { readonly page: 'pledges'; readonly filter: PledgeFilter }
   | { readonly page: 'pledge-new' }
   | { readonly page: 'pledge'; readonly id: string }
@@ -77,6 +78,11 @@ export function routeOf(pathname: string, search: string): Route {
   if (path === '/login') return { page: 'login' };
   if (path === '/dashboard') return { page: 'dashboard' };
   if (path === '/requirements') return { page: 'requirements' };
+  const requirement = /^\/requirements\/([^/]{1,64})$/.exec(path);
+  if (requirement?.[1]) {
+    const id = decoded(requirement[1]);
+    return id === null ? { page: 'not-found' } : { page: 'requirement', id };
+  }
   if (path === '/pledges') {
     const query = new URLSearchParams(search);
     const stage = query.get('stage');
@@ -141,6 +147,7 @@ export const paths = {
   login: '/login',
   dashboard: '/dashboard',
   requirements: '/requirements',
+  requirement: (id: string) => `/requirements/${encodeURIComponent(id)}`,
   pledges(filter: Partial<PledgeFilter> = {}): string {
     const query = new URLSearchParams();
     if (filter.stage) query.set('stage', filter.stage);
@@ -173,6 +180,7 @@ export const paths = {
 export function sectionOf(route: Route): Section | null {
   switch (route.page) {
     case 'requirements':
+    case 'requirement':
       return 'requirements';
     case 'pledges':
     case 'pledge-new':

@@ -37,6 +37,11 @@ const PledgeRegisterPage = lazy(() =>
 const PriorityListPage = lazy(() =>
   import('../priority-list/priority-list-page.tsx').then((module) => ({ default: module.PriorityListPage })),
 );
+const RequirementDetailPage = lazy(() =>
+  import('../priority-list/requirement-detail-page.tsx').then((module) => ({
+    default: module.RequirementDetailPage,
+  })),
+);
 const AuditPage = lazy(() =>
   import('../audit/audit-page.tsx').then((module) => ({ default: module.AuditPage })),
 );
@@ -156,6 +161,8 @@ function Page({
       return <PublicDashboardPage key={key} autoFocus={autoFocus} />;
     case 'requirements':
       return <PriorityListPage key={key} me={me} autoFocus={autoFocus} />;
+    case 'requirement':
+      return <RequirementDetailPage key={`${key}:${route.id}`} me={me} id={route.id} autoFocus={autoFocus} />;
     case 'pledges':
       return <PledgeRegisterPage key={key} me={me} filter={route.filter} autoFocus={autoFocus} />;
     case 'pledge-new':

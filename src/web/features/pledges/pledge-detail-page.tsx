@@ -15,6 +15,7 @@ import { earmarkText } from './earmark-text.ts';
 import { isRecordedNotice } from './new-pledge-page.tsx';
 import { isIsoDate } from './pledge-input.ts';
 import { pledgePermissions } from './pledge-permissions.ts';
+import { PledgeReceipts } from './pledge-receipts.tsx';
 import { StageBadge } from './pledge-table.tsx';
 import { SourceLink } from './source-link.tsx';
 import { useCategories } from './use-categories.ts';
@@ -188,6 +189,8 @@ export function PledgeDetailPage({
             )}
             {pledge.stage === 'paid' && <p className="muted">{t.pledge.finished}</p>}
           </section>
+
+          <PledgeReceipts pledgeId={pledge.id} pledgeRef={pledge.ref} version={pledge.version} />
         </div>
       )}
     </div>

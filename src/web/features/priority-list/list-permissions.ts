@@ -9,6 +9,8 @@ export interface ListPermissions {
   readonly reorder: boolean;
   readonly create: boolean;
   readonly approve: boolean;
+  /** Lines from a spreadsheet (requirement.import): the recipient's own list only. */
+  readonly importFile: boolean;
   /** The transitions this role is offered on a line of this status, in the order of the buttons. */
   transitionsFor(status: Status): readonly RequestedTransition[];
 }
@@ -36,6 +38,7 @@ export function listPermissions(role: Role): ListPermissions {
     reorder: writes,
     create: writes,
     approve: role === 'coordinator',
+    importFile: role === 'recipient',
     transitionsFor: (status) => transitions[status] ?? [],
   };
 }

@@ -11,6 +11,7 @@ import { moveLine } from './move-line.ts';
 import { actionsId, moveDownId, moveUpId, PriorityListTable } from './priority-list-table.tsx';
 import { RemovedLinesTable } from './removed-lines-table.tsx';
 import { RequirementForm } from './requirement-form.tsx';
+import { RequirementImport } from './requirement-import.tsx';
 import { type PriorityLine, usePriorityList } from './use-priority-list.ts';
 
 /** A message about the last action, kept as a function of the catalogue so a language switch translates it. */
@@ -239,6 +240,7 @@ export function PriorityListPage({ me, autoFocus }: { readonly me: MeJson; reado
           {permissions.create && (
             <RequirementForm api={api} categories={data.categories} onCreated={created} />
           )}
+          {permissions.importFile && <RequirementImport api={api} onImported={() => void reload()} />}
           {data.removed.length > 0 && (
             <RemovedLinesTable removed={data.removed} categoryNames={categoryNames} />
           )}

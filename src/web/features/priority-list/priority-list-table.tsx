@@ -3,6 +3,8 @@ import type { RequestedTransition } from '../../api/client.ts';
 import { formatCount } from '../../format/count.ts';
 import { formatMoney } from '../../format/money.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { Link } from '../../routing/router.tsx';
+import { paths } from '../../routing/routes.ts';
 import type { ListPermissions } from './list-permissions.ts';
 import type { PriorityLine } from './use-priority-list.ts';
 
@@ -126,7 +128,9 @@ export function PriorityListTable({
                 <th scope="row" className="ref">
                   {ref}
                 </th>
-                <td className="title">{requirement.title}</td>
+                <td className="title">
+                  <Link href={paths.requirement(id)}>{requirement.title}</Link>
+                </td>
                 <td className="category" data-label={t.priorityList.columns.category}>
                   {categoryNames.get(requirement.category) ?? requirement.category}
                 </td>

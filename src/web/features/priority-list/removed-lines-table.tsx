@@ -1,6 +1,8 @@
 import { useId } from 'react';
 import type { RequirementJson } from '../../../contract/index.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { Link } from '../../routing/router.tsx';
+import { paths } from '../../routing/routes.ts';
 
 /** Rejected and withdrawn lines: off the list, but never out of sight. */
 export function RemovedLinesTable({
@@ -37,7 +39,9 @@ export function RemovedLinesTable({
                 <th scope="row" className="ref">
                   {requirement.ref}
                 </th>
-                <td className="title">{requirement.title}</td>
+                <td className="title">
+                  <Link href={paths.requirement(requirement.id)}>{requirement.title}</Link>
+                </td>
                 <td>{categoryNames.get(requirement.category) ?? requirement.category}</td>
                 <td>
                   <span className={`status status-${requirement.status}`}>
