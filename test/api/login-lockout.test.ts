@@ -179,43 +179,40 @@ describe.each(dialects)('login lockout on %s', (dialect) => {
     });
   });
 
-  test.runIf(dialect === dialects[0])(
-    'purl user unlock --email lifts the lock from the command line',
-    async () => {
-      const email = await newAccount();
-      await failTimes(email, failures);
-      const outcome = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [join(root, 'bin', 'purl.js'), 'user', 'unlock', '--email', email],
-            {
-              cwd: root,
-              env: {
-                ...process.env,
-                PURL_DATABASE_URL: api.database.url,
-                PURL_AUDIT_KEY_FILE: join(scratch, 'audit-signing-key.pem'),
-                NO_COLOR: '1',
-              },
+  test('purl user unlock --email lifts the lock from the command line', async () => {
+    const email = await newAccount();
+    await failTimes(email, failures);
+    const outcome = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [join(root, 'bin', 'purl.js'), 'user', 'unlock', '--email', email],
+          {
+            cwd: root,
+            env: {
+              ...process.env,
+              PURL_DATABASE_URL: api.database.url,
+              PURL_AUDIT_KEY_FILE: join(scratch, 'audit-signing-key.pem'),
+              NO_COLOR: '1',
             },
-          );
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (chunk: Buffer) => {
-            stdout += chunk.toString('utf8');
-          });
-          child.stderr.on('data', (chunk: Buffer) => {
-            stderr += chunk.toString('utf8');
-          });
-          child.on('error', reject);
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
-        },
-      );
-      expect(outcome.stdout).toContain(`unlocked ${email} (it was locked until`);
-      expect(outcome.code).toBe(0);
-      expect((await logIn(email, testPassword)).statusCode).toBe(200);
-    },
-  );
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8');
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      },
+    );
+    expect(outcome.stdout).toContain(`unlocked ${email} (it was locked until`);
+    expect(outcome.code).toBe(0);
+    expect((await logIn(email, testPassword)).statusCode).toBe(200);
+  });
 });
 
 function never(): never {
