@@ -8,6 +8,9 @@ import { RouterProvider } from './routing/router.tsx';
 import './styles.css';
 
 const api = new ApiClient({ storage: sessionStorage });
+// The public dashboard's figures are fetched while the session is checked (see prefetchPublicSummary).
+if (window.location.pathname === '/' || window.location.pathname === '/dashboard')
+  api.prefetchPublicSummary();
 
 const root = document.getElementById('root');
 if (root) {

@@ -164,6 +164,7 @@ function parsedJson(text: string): unknown {
 export class ApiClient {
   private session: StoredSession | null;
   private onUnauthenticated: (() => void) | undefined;
+  private prefetchedSummary: Promise<PublicSummaryJson> | null = null;
 
   constructor(private readonly options: ApiClientOptions = {}) {
     this.onUnauthenticated = options.onUnauthenticated;
@@ -356,7 +357,25 @@ export class ApiClient {
 
   /** The public figures, the same for everyone; no login needed. */
   publicSummary(): Promise<PublicSummaryJson> {
+    const prefetched = this.prefetchedSummary;
+    if (prefetched) {
+      this.prefetchedSummary = null;
+      return prefetched;
+    }
     return this.request<PublicSummaryJson>('GET', '/api/v1/public/summary');
+  }
+
+  /**
+   * Starts reading the public summary now, alongside the session check, for a visitor who opens
+   * the dashboard: its first figures then wait for one round trip, not two. The next
+   * publicSummary() call takes this answer; a visitor who turns out to be logged in never does.
+   */
+  prefetchPublicSummary(): void {
+    if (this.session || this.prefetchedSummary) return;
+    const summary = this.publicSummary();
+    // Unused, or failed before anyone asked: not an unhandled rejection (publicSummary() reports it).
+    summary.catch(() => undefined);
+    this.prefetchedSummary = summary;
   }
 
   /** The engine's plan for the unallocated committed money (coordinator, auditor). */
