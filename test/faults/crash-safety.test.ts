@@ -21,7 +21,7 @@ import {
  * journal entry balances; the audit chain verifies; no pledge or line is allocated beyond its value.
  */
 
-const cyclesPerDialect = Number(process.env.PURL_CRASH_CYCLES ?? 10);
+const cyclesPerDialect = Number(process.env.PURL_CRASH_CYCLES ?? 20);
 const seed = Number(process.env.PURL_CRASH_SEED ?? 4242);
 const workers = 6;
 
@@ -228,5 +228,5 @@ describe.each(dialects)('crash safety on %s', (dialect) => {
     );
     expect(counts.pledge).toBeGreaterThan(0);
     expect(counts.apply).toBeGreaterThan(0);
-  }, 240_000);
+  }, 480_000);
 });
