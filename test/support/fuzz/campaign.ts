@@ -321,13 +321,12 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
     });
     batch++;
     const { acceptedWrites, answered } = await sendAll(valid);
-    const afterValidDebug = previousAnswered;
     const afterValid = await databaseDigest(db, dialect, digestOptions);
     if (acceptedWrites > 0) {
       await refreshPools();
     } else if (afterValid.all !== digest.all) {
       fail(
-        `valid batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, afterValid.tables).join(', ')}; its writes: ${answered.join('; ')}; before it: ${afterValidDebug.join('; ')}`,
+        `valid batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, afterValid.tables).join(', ')}; its requests: ${answered.join('; ')}; the batch before it: ${previousAnswered.join('; ')}`,
       );
     }
     digest = afterValid;
@@ -344,7 +343,7 @@ export async function runContractFuzz(api: TestApi, options: FuzzOptions): Promi
       report.checkedBatches++;
       if (after.all !== digest.all) {
         fail(
-          `mutated batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, after.tables).join(', ')}; its writes: ${outcome.answered.join('; ')}`,
+          `mutated batch ${batch} (seed ${options.seed + batch - 1}) was refused but changed ${changedTables(digest.tables, after.tables).join(', ')}; its requests: ${outcome.answered.join('; ')}`,
         );
       }
     } else {
