@@ -49,6 +49,18 @@ export const PageQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** `?format=` of a list route: the whole list as a file instead of a page (docs/import.md, "Every other list"). */
+export const ExportFormatSchema = StringEnum(['csv', 'xlsx', 'json'] as const, {
+  description:
+    'Download the whole list (not paged; the caller’s rights and the other filters applied) as an attachment in this format instead',
+});
+
+/** A page query that can also ask for the whole list as a file. */
+export const PageExportQuerySchema = Type.Object(
+  { ...PageQuerySchema.properties, format: Type.Optional(ExportFormatSchema) },
+  { additionalProperties: false },
+);
+
 export function PageSchema<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 }

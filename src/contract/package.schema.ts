@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Limits } from '../core/limits.ts';
 import { packageStatuses, requestedPackageTransitions } from '../core/packages/package-status.ts';
-import { MoneySchema, StringEnum, text } from './common.schema.ts';
+import { ExportFormatSchema, MoneySchema, StringEnum, text } from './common.schema.ts';
 import { DateSchema } from './pledge.schema.ts';
 
 export const PackageStatusSchema = StringEnum(packageStatuses);
@@ -98,6 +98,19 @@ export const PackageListQuerySchema = Type.Object(
     ),
     cursor: Type.Optional(Type.String({ maxLength: 512 })),
     status: Type.Optional(PackageStatusSchema),
+    format: Type.Optional(ExportFormatSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const PackageReadQuerySchema = Type.Object(
+  {
+    format: Type.Optional(
+      StringEnum(['csv', 'xlsx', 'json'] as const, {
+        description:
+          "Download the package's lines (ids, requirement, quantity, amount, funded, delivered) as an attachment in this format instead",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

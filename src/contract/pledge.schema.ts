@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Limits } from '../core/limits.ts';
 import { pledgeStages, pledgeVisibilities } from '../core/pledges/pledge.ts';
-import { MoneySchema, StringEnum, text } from './common.schema.ts';
+import { ExportFormatSchema, MoneySchema, StringEnum, text } from './common.schema.ts';
 
 export const DateSchema = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -118,6 +118,7 @@ export const FxRateQuerySchema = Type.Object(
     cursor: Type.Optional(Type.String({ maxLength: 512 })),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
     date: Type.Optional(DateSchema),
+    format: Type.Optional(ExportFormatSchema),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { systemActor } from '../../src/app/context.ts';
@@ -409,6 +410,81 @@ describe.each(dialects)('the leak scan on %s', (dialect) => {
           ).toEqual([]);
         }
       }
+    }
+  });
+
+  /** The text of a download: an XLSX workbook is a zip, so its cells are read out, sheet by sheet. */
+  async function downloadText(response: LightMyRequestResponse): Promise<string> {
+    if (!String(response.headers['content-type'] ?? '').includes('spreadsheetml')) return rawOf(response);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    for (const sheet of workbook.worksheets)
+      sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.text ?? ''))));
+    return `${rawOf({ ...response, body: '' } as LightMyRequestResponse)}\n${cells.join('\n')}`;
+  }
+
+  /**
+   * Every list download (`?format=` on a list route: csv, xlsx, json; with each `table` it takes)
+   * holds only what its reader may see, as the list does: the scan reads each file whole.
+   */
+  test('no list download shows a marker its reader may not see, and the readers find theirs', async () => {
+    const downloads = getTargets().filter(({ operation }) =>
+      operation?.queryParameters.some(
+        (parameter) => parameter.name === 'format' && parameter.values.includes('xlsx'),
+      ),
+    );
+    const paths = downloads.map(({ path }) => path);
+    for (const listed of [
+      '/api/v1/requirements',
+      '/api/v1/pledges',
+      '/api/v1/packages',
+      '/api/v1/packages/{id}',
+      '/api/v1/allocation/plan',
+      '/api/v1/ledger/accounts',
+      '/api/v1/ledger/entries',
+      '/api/v1/audit',
+      '/api/v1/fx-rates',
+      '/api/v1/categories',
+      '/api/v1/organizations',
+      '/api/v1/users',
+      '/api/v1/public/summary',
+    ])
+      expect(paths).toContain(listed);
+    const leaks: string[] = [];
+    const found = new Map<Identity, Set<string>>();
+    for (const target of downloads) {
+      const tables = target.operation?.queryParameters.find(
+        (parameter) => parameter.name === 'table',
+      )?.values;
+      const choices = [
+        'format=csv',
+        'format=xlsx',
+        'format=json',
+        ...(tables ?? []).map((t) => `format=csv&table=${t}`),
+      ];
+      for (const url of urlsOf(target)) {
+        for (const choice of choices) {
+          const full = `${url}${url.includes('?') ? '&' : '?'}${choice}`;
+          for (const identity of identities) {
+            const response = await send(api.app, 'GET', full, credentials.get(identity) ?? noCredential);
+            const raw = await downloadText(response);
+            for (const marker of scan(raw, identity))
+              leaks.push(`${identity} GET ${full} (${response.statusCode}): ${marker.label}`);
+            const seen = found.get(identity) ?? new Set<string>();
+            for (const marker of markers) if (marker.pattern.test(raw)) seen.add(marker.label);
+            found.set(identity, seen);
+          }
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+    // The downloads are not empty of what their readers may see: the pledge and requirement exports.
+    for (const identity of identities) {
+      const owed = markers.filter(
+        (marker) => mayReveal(identity, marker.kind) && !found.get(identity)?.has(marker.label),
+      );
+      expect(owed.map((marker) => `${identity}: ${marker.label}`)).toEqual([]);
     }
   });
 

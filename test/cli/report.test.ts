@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { groupDigits } from '../../src/cli/table.ts';
-import { type Client, startApi, type TestApi } from '../support/api.ts';
+import { type Client, newRequirement, startApi, type TestApi, usd } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { purl } from '../support/purl.ts';
 
@@ -100,4 +101,69 @@ describe.each(dialects)('purl report on %s', (dialect) => {
     expect(packages.code).toBe(0);
     expect(packages.stdout).toContain('Packages (every package, in rank order)');
   });
+
+  test.skipIf(unavailable)(
+    'writes a report as an xlsx workbook to --output, the same rows as its JSON',
+    async () => {
+      const recipient = await api.as('recipient');
+      const coordinator = await api.as('coordinator');
+      const line = (
+        await recipient.request('POST', '/api/v1/requirements', { body: newRequirement() })
+      ).json();
+      await recipient.request('POST', `/api/v1/requirements/${line.id}/transitions`, {
+        body: { to: 'submitted' },
+      });
+      await coordinator.request('POST', `/api/v1/requirements/${line.id}/transitions`, {
+        body: { to: 'validated' },
+      });
+      const created = await coordinator.request('POST', '/api/v1/packages', {
+        body: {
+          name: '=HYPERLINK("x")',
+          target: usd('4000000.00'),
+          lines: [{ requirementId: line.id, quantity: 4 }],
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+
+      const file = join(scratch, 'packages.xlsx');
+      const written = await report(['packages', '--format', 'xlsx', '--output', file]);
+      expect(written.stderr).toBe('');
+      expect(written.code).toBe(0);
+      expect(written.stdout).toMatch(/^wrote .*packages\.xlsx \(\d+ bytes\)/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(file);
+      const sheet = workbook.worksheets[0];
+      const rows: string[][] = [];
+      sheet?.eachRow((row) =>
+        rows.push((row.values as unknown[]).slice(1).map((cell) => String(cell ?? ''))),
+      );
+      const [header = [], ...data] = rows;
+      const column = (key: string) => header.indexOf(key);
+      const items = JSON.parse((await report(['packages', '--json'])).stdout).items as {
+        ref: string;
+        target: { amount: string; currency: string };
+      }[];
+      expect(items.length).toBeGreaterThan(0);
+      expect(
+        data.map((row) => [row[column('ref')], row[column('target')], row[column('target_currency')]]),
+      ).toEqual(items.map((item) => [item.ref, item.target.amount, item.target.currency]));
+      expect(data.map((row) => row[column('name')])).toContain(`'=HYPERLINK("x")`);
+
+      const summaryFile = join(scratch, 'summary.xlsx');
+      expect((await report(['summary', '--format', 'xlsx', '--output', summaryFile])).code).toBe(0);
+      const summary = new ExcelJS.Workbook();
+      await summary.xlsx.readFile(summaryFile);
+      expect(summary.worksheets.map((each) => each.name)).toEqual([
+        'totals',
+        'donors',
+        'categories',
+        'months',
+        'forums',
+        'packages',
+      ]);
+      const refused = await report(['donors', '--format', 'table', '--output', join(scratch, 'donors.txt')]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('error VALIDATION_FAILED');
+    },
+  );
 });

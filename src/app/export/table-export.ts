@@ -99,7 +99,15 @@ async function* jsonChunks<Row>(table: ExportTable<Row>): AsyncGenerator<string>
   yield '\n]\n';
 }
 
-function xlsxStream<Row>(table: ExportTable<Row>): Readable {
+/** A table of any row type, as the several-sheet workbook takes it. */
+export type AnyExportTable = ExportTable<never>;
+
+/** The table with its row type forgotten: its columns read the rows it carries, and nothing else. */
+export function anyTable<Row>(table: ExportTable<Row>): AnyExportTable {
+  return table as unknown as AnyExportTable;
+}
+
+function xlsxStream(tables: readonly AnyExportTable[]): Readable {
   const output = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
@@ -107,24 +115,26 @@ function xlsxStream<Row>(table: ExportTable<Row>): Readable {
     useSharedStrings: false,
   });
   const write = async () => {
-    const sheet = workbook.addWorksheet(table.sheetName);
-    sheet.columns = table.columns.map((column) => ({
-      header: column.key,
-      key: column.key,
-      width: column.kind === 'text' ? 40 : 16,
-      // Amount and text columns are Text-formatted, so what a person types there stays text.
-      style: column.kind === 'integer' ? {} : { numFmt: '@' },
-    }));
-    sheet.getRow(1).font = { bold: true };
-    sheet.getRow(1).commit();
-    for await (const row of table.rows) {
-      sheet.addRow(table.columns.map((column) => written(column, row))).commit();
-    }
-    sheet.commit();
-    if (table.notes) {
-      const notes = workbook.addWorksheet(table.notes.sheetName);
-      for (const line of table.notes.rows) notes.addRow(line.map(safeText)).commit();
-      notes.commit();
+    for (const table of tables) {
+      const sheet = workbook.addWorksheet(table.sheetName);
+      sheet.columns = table.columns.map((column) => ({
+        header: column.key,
+        key: column.key,
+        width: column.kind === 'text' ? 40 : 16,
+        // Amount and text columns are Text-formatted, so what a person types there stays text.
+        style: column.kind === 'integer' ? {} : { numFmt: '@' },
+      }));
+      sheet.getRow(1).font = { bold: true };
+      sheet.getRow(1).commit();
+      for await (const row of table.rows) {
+        sheet.addRow(table.columns.map((column) => written(column, row))).commit();
+      }
+      sheet.commit();
+      if (table.notes) {
+        const notes = workbook.addWorksheet(table.notes.sheetName);
+        for (const line of table.notes.rows) notes.addRow(line.map(safeText)).commit();
+        notes.commit();
+      }
     }
     await workbook.commit();
   };
@@ -136,7 +146,7 @@ function xlsxStream<Row>(table: ExportTable<Row>): Readable {
 export function tableDownload<Row>(format: ExportFormat, table: ExportTable<Row>): TableDownload {
   const body =
     format === 'xlsx'
-      ? xlsxStream(table)
+      ? xlsxStream([anyTable(table)])
       : Readable.from(format === 'csv' ? csvChunks(table) : jsonChunks(table));
   return {
     format,
@@ -144,6 +154,31 @@ export function tableDownload<Row>(format: ExportFormat, table: ExportTable<Row>
     contentType: exportContentTypes[format],
     body,
   };
+}
+
+/**
+ * Several tables as one download: XLSX with one sheet each; CSV and JSON of the one table named
+ * `chosen` (a CSV file holds one table). `name` is the file name without extension; a CSV or
+ * JSON file of a table other than the first is named `<name>-<table>`.
+ */
+export function tablesDownload(
+  format: ExportFormat,
+  name: string,
+  tables: readonly AnyExportTable[],
+  chosen?: string,
+): TableDownload {
+  if (format === 'xlsx') {
+    return {
+      format,
+      fileName: `${name}.xlsx`,
+      contentType: exportContentTypes.xlsx,
+      body: xlsxStream(tables),
+    };
+  }
+  const table = tables.find((candidate) => candidate.sheetName === (chosen ?? tables[0]?.sheetName));
+  if (table === undefined) throw new Error(`no table '${chosen}' to download`);
+  const fileName = table === tables[0] ? name : `${name}-${table.sheetName}`;
+  return tableDownload(format, { ...table, name: fileName });
 }
 
 /** Reads a whole download into memory (tests, small tables). */

@@ -24,7 +24,7 @@ function formatOfFileName(name: string): SheetFormat | undefined {
 }
 
 /** Writes a download to `file` through a temporary file beside it: a failed export leaves no half file. */
-async function writeDownload(body: Readable, file: string): Promise<number> {
+export async function writeDownload(body: Readable, file: string): Promise<number> {
   const partial = `${file}.partial-${process.pid}`;
   const output = createWriteStream(partial, { flags: 'wx' });
   try {
@@ -37,7 +37,7 @@ async function writeDownload(body: Readable, file: string): Promise<number> {
   return output.bytesWritten;
 }
 
-async function writeToStdout(body: Readable): Promise<void> {
+export async function writeToStdout(body: Readable): Promise<void> {
   await pipeline(body, process.stdout, { end: false });
 }
 

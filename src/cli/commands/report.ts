@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { systemActor } from '../../app/context.ts';
 import {
@@ -9,19 +10,21 @@ import {
 import { publicSummary } from '../../app/public-summary.ts';
 import { Failure } from '../../core/errors.ts';
 import type { ReportTable } from '../../core/reports/report-table.ts';
-import { summaryTableNames, summaryTables, tableCsv } from '../../server/report-export.ts';
+import { summaryTableNames, summaryTables, tableCsv, tablesXlsx } from '../../server/report-export.ts';
 import { presentPublicSummary } from '../../server/routes/public.routes.ts';
 import { openContext, readEnvironment } from '../environment.ts';
 import { bold, dim, run, say, sayJson } from '../output.ts';
 import { renderTable } from '../table.ts';
+import { writeDownload, writeToStdout } from './import-export.ts';
 
-const reportFormats = ['table', 'csv', 'json'] as const;
+const reportFormats = ['table', 'csv', 'json', 'xlsx'] as const;
 type ReportFormat = (typeof reportFormats)[number];
 
 interface ReportOptions {
   readonly format: ReportFormat;
   readonly json?: boolean;
   readonly table?: string;
+  readonly output?: string;
 }
 
 function formatOf(options: ReportOptions): ReportFormat {
@@ -29,17 +32,49 @@ function formatOf(options: ReportOptions): ReportFormat {
 }
 
 function formatOption(): Option {
-  return new Option('--format <format>', 'table for a person, csv or json for a program')
+  return new Option(
+    '--format <format>',
+    'table for a person, csv or json for a program, xlsx for a spreadsheet',
+  )
     .choices(reportFormats)
     .default('table');
 }
 
-async function printTables(tables: readonly ReportTable[], format: 'table' | 'csv'): Promise<void> {
-  if (format === 'csv') {
-    const [table] = tables;
-    if (table) process.stdout.write(await tableCsv(table));
-    return;
-  }
+const outputOption = () =>
+  new Option(
+    '--output <FILE>',
+    'write csv, json or xlsx to FILE instead of standard output (xlsx: required at a terminal)',
+  );
+
+/** Refuses what cannot work before the database is opened: a terminal table to a file, a workbook to a terminal. */
+function checkOutput(format: ReportFormat, options: ReportOptions): void {
+  if (format === 'table' && options.output !== undefined)
+    throw new Failure(
+      'VALIDATION_FAILED',
+      'A table is for the terminal: pass --format csv, json or xlsx with --output.',
+    );
+  if (format === 'xlsx' && options.output === undefined && process.stdout.isTTY)
+    throw new Failure('VALIDATION_FAILED', 'An xlsx report is binary: pass --output FILE.');
+}
+
+/** Writes a report file to --output (through a temporary file) or to standard output. */
+async function emit(body: Readable | string, output: string | undefined): Promise<void> {
+  const stream = typeof body === 'string' ? Readable.from([body]) : body;
+  if (output === undefined) await writeToStdout(stream);
+  else say(`wrote ${output} (${await writeDownload(stream, output)} bytes)`);
+}
+
+/** The tables as the chosen file format: csv of the first table, xlsx with one sheet per table. */
+async function fileOf(tables: readonly ReportTable[], format: 'csv' | 'xlsx'): Promise<Readable | string> {
+  if (format === 'xlsx') return tablesXlsx(tables);
+  const [table] = tables;
+  return table ? tableCsv(table) : '';
+}
+
+const jsonText = (value: unknown) =>
+  `${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item), 2)}\n`;
+
+function printTables(tables: readonly ReportTable[]): void {
   tables.forEach((table, index) => {
     if (index > 0) say('');
     for (const line of renderTable(table, bold)) say(line);
@@ -59,6 +94,7 @@ function operatorCommand(
     .description(description)
     .addOption(formatOption())
     .option('--json', 'the same as --format json')
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `
@@ -67,10 +103,13 @@ Never publish this output; the public figures are \`purl report summary\`.
 Examples:
   $ purl report ${name}
   $ purl report ${name} --format csv > ${name}.csv
+  $ purl report ${name} --format xlsx --output ${name}.xlsx
   ${example}`,
     )
     .action(
       run(async (options: ReportOptions) => {
+        const format = formatOf(options);
+        checkOutput(format, options);
         const context = await openContext(readEnvironment(), { migrate: false });
         let report: OperatorReport;
         try {
@@ -78,9 +117,11 @@ Examples:
         } finally {
           await context.store.close();
         }
-        const format = formatOf(options);
-        if (format === 'json') sayJson({ report: name, asOf: report.asOf, items: report.table.rows });
-        else await printTables([report.table], format);
+        const document = { report: name, asOf: report.asOf, items: report.table.rows };
+        if (format === 'json' && options.output === undefined) sayJson(document);
+        else if (format === 'json') await emit(jsonText(document), options.output);
+        else if (format === 'table') printTables([report.table]);
+        else await emit(await fileOf([report.table], format), options.output);
       }),
     );
 }
@@ -88,13 +129,14 @@ Examples:
 export function registerReportCommands(program: Command): void {
   const report = program
     .command('report')
-    .description('Reports in the terminal, as CSV or as JSON.')
+    .description('Reports in the terminal, as CSV, JSON or an Excel workbook (xlsx).')
     .addHelpText(
       'after',
       `
 Examples:
   $ purl report summary
-  $ purl report pledges --format csv > pledges.csv`,
+  $ purl report pledges --format csv > pledges.csv
+  $ purl report packages --format xlsx --output packages.xlsx`,
     );
 
   report
@@ -110,6 +152,7 @@ Examples:
         summaryTableNames,
       ),
     )
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `
@@ -119,10 +162,13 @@ Examples:
   $ purl report summary
   $ purl report summary --table donors
   $ purl report summary --format csv --table months > months.csv
+  $ purl report summary --format xlsx --output summary.xlsx   (one sheet per table)
   $ purl report summary --json | jq '.totals[] | {stage, amount}'`,
     )
     .action(
       run(async (options: ReportOptions) => {
+        const format = formatOf(options);
+        checkOutput(format, options);
         const context = await openContext(readEnvironment(), { migrate: false });
         let summary: ReturnType<typeof presentPublicSummary>;
         try {
@@ -130,9 +176,9 @@ Examples:
         } finally {
           await context.store.close();
         }
-        const format = formatOf(options);
         if (format === 'json') {
-          sayJson(summary);
+          if (options.output === undefined) sayJson(summary);
+          else await emit(jsonText(summary), options.output);
           return;
         }
         const tables = summaryTables(summary);
@@ -150,7 +196,8 @@ Examples:
           );
           say('');
         }
-        await printTables(chosen, format);
+        if (format === 'table') printTables(chosen);
+        else await emit(await fileOf(chosen, format), options.output);
       }),
     );
 

@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import {
   type AllocationPlan,
   type AppliedPlan,
@@ -7,6 +8,7 @@ import {
   type ShortfallMoney,
 } from '../../app/allocation.ts';
 import type { AppContext } from '../../app/context.ts';
+import { exportAllocationPlan, planTableNames } from '../../app/export/list-downloads.ts';
 import {
   type AllocationApplyJson,
   AllocationApplyRequestSchema,
@@ -15,10 +17,12 @@ import {
   AllocationPlanSchema,
   AllocationPreviewRequestSchema,
   ProblemSchema,
+  StringEnum,
   WriteHeadersSchema,
 } from '../../contract/index.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
+import { sendDownload } from './import.routes.ts';
 import { type Router, replyIdempotent } from './route-helpers.ts';
 
 type Usd = { amount: string; currency: 'USD' };
@@ -134,10 +138,31 @@ export function allocationRoutes(app: Router, context: AppContext): void {
         tags: ['allocation'],
         summary:
           'The allocation plan: open package lines funded in priority order from committed money, every earmark honoured, every shortfall explained',
+        querystring: Type.Object(
+          {
+            format: Type.Optional(
+              StringEnum(['csv', 'xlsx', 'json'] as const, {
+                description:
+                  "Download the plan as tables instead: xlsx, one sheet per table; csv and json, the one named by table. Each allocation has the pledge's own amount and currency, the USD, and the pledge's locked rate and rate date",
+              }),
+            ),
+            table: Type.Optional(
+              StringEnum(planTableNames, {
+                description: 'with format=csv or json: the table to download (default allocations)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: AllocationPlanSchema, 403: ProblemSchema },
       },
     },
-    async (request) => presentPlan(await planAllocation(context, actorOf(request))),
+    async (request, reply) => {
+      const { format, table } = request.query;
+      if (format)
+        return sendDownload(reply, await exportAllocationPlan(context, actorOf(request), format, table));
+      return presentPlan(await planAllocation(context, actorOf(request)));
+    },
   );
 
   app.post(

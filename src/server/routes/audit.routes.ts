@@ -1,9 +1,11 @@
 import Type from 'typebox';
 import { auditHead, listAuditEvents, verifyAuditChain } from '../../app/audit.ts';
 import type { AppContext } from '../../app/context.ts';
-import { DateSchema, PageSchema } from '../../contract/index.ts';
+import { exportAuditEvents } from '../../app/export/list-downloads.ts';
+import { DateSchema, ExportFormatSchema, PageSchema } from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
+import { sendDownload } from './import.routes.ts';
 import { pageOf, type Router } from './route-helpers.ts';
 
 const AuditEventSchema = Type.Object({
@@ -70,14 +72,17 @@ export function auditRoutes(app: Router, context: AppContext): void {
             ),
             from: Type.Optional(DateSchema),
             to: Type.Optional(DateSchema),
+            format: Type.Optional(ExportFormatSchema),
           },
           { additionalProperties: false },
         ),
         response: { 200: PageSchema(AuditEventSchema) },
       },
     },
-    async (request) => {
-      const { limit: _limit, cursor: _cursor, ...query } = request.query;
+    async (request, reply) => {
+      const { limit: _limit, cursor: _cursor, format, ...query } = request.query;
+      if (format)
+        return sendDownload(reply, await exportAuditEvents(context, actorOf(request), query, format));
       const page = await listAuditEvents(context, actorOf(request), query, pageOf(request.query));
       return { items: [...page.items], nextCursor: page.nextCursor };
     },

@@ -1,17 +1,19 @@
 import type { AppContext } from '../../app/context.ts';
 import { addOrganization, addUser, disableUser, listOrganizations, listUsers } from '../../app/directory.ts';
+import { exportOrganizations, exportUsers } from '../../app/export/list-downloads.ts';
 import {
   IdParamsSchema,
   NewOrganizationSchema,
   NewUserSchema,
   OrganizationSchema,
-  PageQuerySchema,
+  PageExportQuerySchema,
   PageSchema,
   ProblemSchema,
   UserSchema,
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
+import { sendDownload } from './import.routes.ts';
 import { pageOf, type Router } from './route-helpers.ts';
 
 export function directoryRoutes(app: Router, context: AppContext): void {
@@ -22,11 +24,13 @@ export function directoryRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['admin'],
         summary: 'Organisations',
-        querystring: PageQuerySchema,
+        querystring: PageExportQuerySchema,
         response: { 200: PageSchema(OrganizationSchema) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const { format } = request.query;
+      if (format) return sendDownload(reply, await exportOrganizations(context, actorOf(request), format));
       const page = await listOrganizations(context, actorOf(request), pageOf(request.query));
       return { items: page.items.map(present.organization), nextCursor: page.nextCursor };
     },
@@ -56,11 +60,13 @@ export function directoryRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['admin'],
         summary: 'Users',
-        querystring: PageQuerySchema,
+        querystring: PageExportQuerySchema,
         response: { 200: PageSchema(UserSchema) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const { format } = request.query;
+      if (format) return sendDownload(reply, await exportUsers(context, actorOf(request), format));
       const page = await listUsers(context, actorOf(request), pageOf(request.query));
       return { items: page.items.map(present.user), nextCursor: page.nextCursor };
     },

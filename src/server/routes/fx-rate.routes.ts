@@ -1,9 +1,11 @@
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
+import { exportFxRates } from '../../app/export/list-downloads.ts';
 import { getRateInForce, importEcbRates, listFxRates, recordFxRate } from '../../app/fx-rates.ts';
 import { FxRateQuerySchema, FxRateSchema, PageSchema, ProblemSchema } from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
+import { sendDownload } from './import.routes.ts';
 import { pageOf, type Router } from './route-helpers.ts';
 
 export function fxRateRoutes(app: Router, context: AppContext): void {
@@ -19,8 +21,12 @@ export function fxRateRoutes(app: Router, context: AppContext): void {
         response: { 200: Type.Union([PageSchema(FxRateSchema), FxRateSchema]), 422: ProblemSchema },
       },
     },
-    async (request) => {
-      const { currency, date } = request.query;
+    async (request, reply) => {
+      const { currency, date, format } = request.query;
+      if (format) {
+        const filter = { ...(currency ? { currency } : {}), ...(date ? { date } : {}) };
+        return sendDownload(reply, await exportFxRates(context, actorOf(request), filter, format));
+      }
       if (currency && date) return getRateInForce(context, actorOf(request), currency, date);
       const page = await listFxRates(
         context,

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
+import { exportBalances, exportEntries } from '../../app/export/list-downloads.ts';
 import { accountBalances, exportLedger, ledgerExportFormats, listEntries } from '../../app/ledger.ts';
 import {
   AccountBalanceSchema,
   DateSchema,
+  ExportFormatSchema,
   JournalEntrySchema,
   PageSchema,
   ProblemSchema,
@@ -13,6 +15,7 @@ import {
 import { Limits } from '../../core/limits.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
+import { sendDownload } from './import.routes.ts';
 import { pageOf, type Router } from './route-helpers.ts';
 
 export function ledgerRoutes(app: Router, context: AppContext): void {
@@ -23,7 +26,10 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['ledger'],
         summary: 'Every account with its balance per currency, as of a date (inclusive)',
-        querystring: Type.Object({ asOf: Type.Optional(DateSchema) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { asOf: Type.Optional(DateSchema), format: Type.Optional(ExportFormatSchema) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             asOf: Type.Union([DateSchema, Type.Null()]),
@@ -33,7 +39,9 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const { asOf, format } = request.query;
+      if (format) return sendDownload(reply, await exportBalances(context, actorOf(request), asOf, format));
       const balances = await accountBalances(context, actorOf(request), request.query.asOf);
       return {
         asOf: request.query.asOf ?? null,
@@ -62,20 +70,18 @@ export function ledgerRoutes(app: Router, context: AppContext): void {
             cursor: Type.Optional(Type.String({ maxLength: 512 })),
             account: Type.Optional(Type.String({ maxLength: Limits.accountNameLengthMax })),
             asOf: Type.Optional(DateSchema),
+            format: Type.Optional(ExportFormatSchema),
           },
           { additionalProperties: false },
         ),
         response: { 200: PageSchema(JournalEntrySchema) },
       },
     },
-    async (request) => {
-      const { account, asOf } = request.query;
-      const page = await listEntries(
-        context,
-        actorOf(request),
-        { ...(account ? { account } : {}), ...(asOf ? { asOf } : {}) },
-        pageOf(request.query),
-      );
+    async (request, reply) => {
+      const { account, asOf, format } = request.query;
+      const filter = { ...(account ? { account } : {}), ...(asOf ? { asOf } : {}) };
+      if (format) return sendDownload(reply, await exportEntries(context, actorOf(request), filter, format));
+      const page = await listEntries(context, actorOf(request), filter, pageOf(request.query));
       return {
         items: page.items.map((entry) => ({
           id: entry.id,

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
+import { exportPackageLines, exportPackages } from '../../app/export/list-downloads.ts';
 import {
   confirmReceipt,
   createPackage,
@@ -20,6 +21,7 @@ import {
   NewPackageSchema,
   PackageChangesSchema,
   PackageListQuerySchema,
+  PackageReadQuerySchema,
   PackageSchema,
   PackageTransitionSchema,
   PageSchema,
@@ -32,6 +34,7 @@ import {
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
+import { sendDownload } from './import.routes.ts';
 import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
 
 const problems = WriteProblemResponses;
@@ -48,8 +51,12 @@ export function packageRoutes(app: Router, context: AppContext): void {
         response: { 200: PageSchema(PackageSchema) },
       },
     },
-    async (request) => {
-      const { status } = request.query;
+    async (request, reply) => {
+      const { status, format } = request.query;
+      if (format) {
+        const filter = status ? { status } : {};
+        return sendDownload(reply, await exportPackages(context, actorOf(request), filter, format));
+      }
       const page = await listPackages(
         context,
         actorOf(request),
@@ -101,12 +108,18 @@ export function packageRoutes(app: Router, context: AppContext): void {
       config: { action: 'package.read' },
       schema: {
         tags: ['packages'],
-        summary: 'One package with its lines, funding and deliveries',
+        summary: 'One package with its lines, funding and deliveries (?format=csv|xlsx|json: its lines)',
         params: IdParamsSchema,
+        querystring: PackageReadQuerySchema,
         response: { 200: PackageSchema, 404: ProblemSchema },
       },
     },
     async (request, reply) => {
+      const { format } = request.query;
+      if (format) {
+        const download = await exportPackageLines(context, actorOf(request), request.params.id, format);
+        return sendDownload(reply, download);
+      }
       const view = await getPackage(context, actorOf(request), request.params.id);
       return reply.header('etag', etagOf(view.package.version)).send(present.package(view));
     },

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { createCategory, listCategories } from '../../app/categories.ts';
 import type { AppContext } from '../../app/context.ts';
+import { exportCategories } from '../../app/export/list-downloads.ts';
 import { exportRequirements } from '../../app/imports/list-exports.ts';
 import { approvePriorityList, getPriorityList, reorderPriorityList } from '../../app/priority-list.ts';
 import {
@@ -16,6 +17,7 @@ import {
   IdParamsSchema,
   IfMatchHeaderSchema,
   NewRequirementSchema,
+  PageExportQuerySchema,
   PageQuerySchema,
   PageSchema,
   PriorityListSchema,
@@ -42,11 +44,13 @@ export function requirementRoutes(app: Router, context: AppContext): void {
       schema: {
         tags: ['requirements'],
         summary: 'The capability taxonomy',
-        querystring: PageQuerySchema,
+        querystring: PageExportQuerySchema,
         response: { 200: PageSchema(CategorySchema) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const { format } = request.query;
+      if (format) return sendDownload(reply, await exportCategories(context, actorOf(request), format));
       const page = await listCategories(context, actorOf(request), pageOf(request.query));
       return { items: [...page.items], nextCursor: page.nextCursor };
     },

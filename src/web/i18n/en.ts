@@ -827,6 +827,16 @@ export const en = {
     wholeRow: 'Whole row',
   },
   // ---- end of requirement detail ----
+  /** The file links of a list (?format=csv|xlsx|json): the server applies the reader's rights. */
+  downloads: {
+    labelOf: (what: string) => `Download ${what}:`,
+    linkLabel: (what: string, format: string) => `Download ${what} as ${format}`,
+    packages: 'the packages',
+    plan: 'the allocation plan',
+    balances: 'the balances',
+    entries: 'the journal entries',
+    audit: 'the audit events',
+  },
   paging: {
     previous: 'Previous page',
     next: 'Next page',

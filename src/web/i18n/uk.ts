@@ -838,6 +838,16 @@ export const uk: Messages = {
     wholeRow: 'Увесь рядок',
   },
   // ---- end of requirement detail ----
+  /** The file links of a list (?format=csv|xlsx|json): the server applies the reader's rights. */
+  downloads: {
+    labelOf: (what: string) => `Завантажити ${what}:`,
+    linkLabel: (what: string, format: string) => `Завантажити ${what} як ${format}`,
+    packages: 'пакети',
+    plan: 'план розподілу',
+    balances: 'залишки',
+    entries: 'записи журналу',
+    audit: 'події аудиту',
+  },
   paging: {
     previous: 'Попередня сторінка',
     next: 'Наступна сторінка',

@@ -9,6 +9,7 @@ import { formatMoney } from '../../format/money.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { DownloadLinks } from '../layout/download-links.tsx';
 import { useCategories } from '../pledges/use-categories.ts';
 import { useSession } from '../session/session-provider.tsx';
 import { shortPlanId, sumUsd } from './plan-figures.ts';
@@ -168,6 +169,7 @@ export function AllocationWorkbenchPage({
           )}
           {plan && planned && missing && (
             <div aria-busy={loading || undefined}>
+              <DownloadLinks url="/api/v1/allocation/plan" what={t.downloads.plan} />
               <section className="panel panel-flush" aria-labelledby={ids.summary}>
                 <h2 id={ids.summary}>{t.allocation.summaryHeading}</h2>
                 <dl className="detail-facts">

@@ -8,6 +8,7 @@ import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { Link, useRouter } from '../../routing/router.tsx';
 import { type AuditFilter, paths } from '../../routing/routes.ts';
+import { DownloadLinks } from '../layout/download-links.tsx';
 import { hasRows, PageStates, Pagination } from '../paging/pagination.tsx';
 import { useCursorPages } from '../paging/use-cursor-pages.ts';
 import { isIsoDate } from '../pledges/pledge-input.ts';
@@ -63,6 +64,7 @@ export function AuditPage({
       </div>
       <Integrity api={api} />
       <AuditFilters filter={filter} onApply={(next) => navigate(paths.audit(next))} />
+      <DownloadLinks url={auditDownloadUrl(filter)} what={t.downloads.audit} />
       <AuditResults key={JSON.stringify(filter)} api={api} filter={filter} />
     </div>
   );
@@ -407,6 +409,17 @@ function AuditResults({ api, filter }: { readonly api: ApiClient; readonly filte
       )}
     </>
   );
+}
+
+/** The audit route with the search's criteria: the download holds the events the search selects. */
+function auditDownloadUrl(filter: AuditFilter): string {
+  const params = new URLSearchParams();
+  for (const name of ['object', 'actor', 'from', 'to'] as const) {
+    const value = filter[name];
+    if (value) params.set(name, value);
+  }
+  const query = params.toString();
+  return `/api/v1/audit${query ? `?${query}` : ''}`;
 }
 
 function abbreviate(value: string, keep: number): string {

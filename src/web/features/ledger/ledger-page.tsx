@@ -8,6 +8,7 @@ import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { useRouter } from '../../routing/router.tsx';
 import { paths } from '../../routing/routes.ts';
+import { DownloadLinks } from '../layout/download-links.tsx';
 import { hasRows, PageStates, Pagination } from '../paging/pagination.tsx';
 import { useCursorPages } from '../paging/use-cursor-pages.ts';
 import { isIsoDate } from '../pledges/pledge-input.ts';
@@ -58,6 +59,14 @@ export function LedgerPage({
         <p className="muted">{t.ledger.intro}</p>
       </div>
       <AsOfForm asOf={asOf} onApply={(next) => navigate(paths.ledger(next))} />
+      <DownloadLinks
+        url={`/api/v1/ledger/accounts${asOf ? `?${new URLSearchParams({ asOf })}` : ''}`}
+        what={t.downloads.balances}
+      />
+      <DownloadLinks
+        url={`/api/v1/ledger/entries${asOf ? `?${new URLSearchParams({ asOf })}` : ''}`}
+        what={t.downloads.entries}
+      />
       <Balances key={`balances:${asOf ?? ''}`} api={api} asOf={asOf} />
       <Entries key={`entries:${asOf ?? ''}`} api={api} asOf={asOf} />
     </div>

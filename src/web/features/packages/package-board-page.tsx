@@ -6,6 +6,7 @@ import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
 import { Link } from '../../routing/router.tsx';
 import { paths } from '../../routing/routes.ts';
+import { DownloadLinks } from '../layout/download-links.tsx';
 import { LiveUpdatesNotice } from '../layout/live-updates-notice.tsx';
 import { useSession } from '../session/session-provider.tsx';
 import { CoverageBar } from './coverage-bar.tsx';
@@ -104,6 +105,9 @@ export function PackageBoardPage({ me, autoFocus }: { readonly me: MeJson; reado
       </div>
 
       <LiveUpdatesNotice paused={live.paused} />
+      {packages !== null && packages.length > 0 && (
+        <DownloadLinks url="/api/v1/packages" what={t.downloads.packages} />
+      )}
       {packages === null && loading && (
         <p className="loading" role="status">
           {t.packages.loading}
