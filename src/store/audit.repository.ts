@@ -1,5 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { AuditChain, type AuditEvent, type Sha256Hex } from '../core/audit/audit-event.ts';
+import type { PackedEvents } from '../core/audit/chain-verifier.ts';
+import { assert } from '../core/errors.ts';
 import { readInteger } from './columns.ts';
 import type { AuditEventTable, Database } from './database.ts';
 import { Cursor, type Page, type PageRequest } from './page.ts';
@@ -33,6 +35,66 @@ function toEvent(row: Selectable<AuditEventTable>): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+// One compiled head query per database handle (see AuditRepository.headSeq).
+const compiledHeadSeqQueries = new WeakMap<
+  Kysely<Database>,
+  CompiledQuery<{ seq: number | bigint | string }>
+>();
+
+/** The payload's fields in AuditChain.payload's (sorted) order, with their columns. */
+const payloadColumns = [
+  ['action', 'action', 'text'],
+  ['actorOrganization', 'actor_organization', 'nullable'],
+  ['actorUserId', 'actor_user_id', 'nullable'],
+  ['afterDigest', 'after_digest', 'nullable'],
+  ['beforeDigest', 'before_digest', 'nullable'],
+  ['objectId', 'object_id', 'text'],
+  ['objectType', 'object_type', 'text'],
+  ['occurredAt', 'occurred_at', 'text'],
+  ['prevHash', 'prev_hash', 'text'],
+] as const;
+
+const payloadFormat = `{${[...payloadColumns.map(([key]) => `"${key}":%s`), '"seq":%s'].join(',')}}`;
+
+/**
+ * The SQL that writes each event's payload, as PackedEvents promises: every string a JSON string
+ * literal; on SQLite, whose columns take any type, a value of another type than the chain writes
+ * becomes a lone backslash, so that verification falls back to reading that event as a row.
+ */
+const packedSelect = {
+  sqlite: () => {
+    const value = (column: string, kind: string) =>
+      kind === 'text'
+        ? `iif(typeof(${column}) = 'text', json_quote(${column}), '\\')`
+        : `iif(typeof(${column}) in ('text', 'null'), json_quote(${column}), '\\')`;
+    const payload = `format('${payloadFormat}', ${payloadColumns.map(([, column, kind]) => value(column, kind)).join(', ')}, iif(typeof(seq) = 'integer', seq, '\\'))`;
+    // One pass over the rows in the order of the sequence's index, so the three lists are aligned; any
+    // other order would only break the links and send the batch to the rows.
+    return `count(*) as count, min(seq) as first_seq, max(seq) as last_seq,
+      cast(group_concat(${payload}, char(10)) as blob) as payloads,
+      group_concat(iif(typeof(hash) = 'text', hash, '\\'), ',') as hashes,
+      group_concat(iif(typeof(prev_hash) = 'text', prev_hash, '\\'), ',') as prev_hashes`;
+  },
+  postgres: () => {
+    const value = (column: string, kind: string) =>
+      kind === 'text' ? `to_json(${column})::text` : `coalesce(to_json(${column})::text, 'null')`;
+    const payload = `format('${payloadFormat}', ${payloadColumns.map(([, column, kind]) => value(column, kind)).join(', ')}, seq)`;
+    return `count(*) as count, min(seq) as first_seq, max(seq) as last_seq,
+      convert_to(string_agg(${payload}, E'\\n' order by seq), 'UTF8') as payloads,
+      string_agg(hash, ',' order by seq) as hashes,
+      string_agg(prev_hash, ',' order by seq) as prev_hashes`;
+  },
+};
+
+interface PackedRow {
+  count: number | bigint | string;
+  first_seq: number | bigint | string | null;
+  last_seq: number | bigint | string | null;
+  payloads: Uint8Array | null;
+  hashes: string | null;
+  prev_hashes: string | null;
 }
 
 /**
@@ -75,6 +137,23 @@ export class AuditRepository {
       .execute();
     await this.db.updateTable('audit_head').set({ hash: linked.hash }).where('id', '=', 1).execute();
     return linked;
+  }
+
+  /**
+   * The head's sequence alone, by a query compiled once per database (the read path's cache check
+   * runs it on every request, so it skips the query builder). It goes through Kysely's driver, so
+   * on SQLite it waits for a transaction this process has open and never reads a head that may yet
+   * be rolled back.
+   */
+  async headSeq(): Promise<number> {
+    let query = compiledHeadSeqQueries.get(this.db);
+    if (!query) {
+      query = this.db.selectFrom('audit_head').select('seq').where('id', '=', 1).compile();
+      compiledHeadSeqQueries.set(this.db, query);
+    }
+    const row = (await this.db.executeQuery(query)).rows[0];
+    assert(row !== undefined, 'the audit chain has no head row');
+    return readInteger(row.seq);
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
@@ -152,6 +231,44 @@ export class AuditRepository {
       const last = rows[rows.length - 1];
       if (!last || rows.length < batchSize) return;
       after = readInteger(last.seq);
+    }
+  }
+
+  /**
+   * Every event in order, packed for verification (see PackedEvents): one query per batch that
+   * returns one row, the payloads written by the database itself, so that a million events cost no
+   * million row objects. Batches are ranges of sequence numbers, each an index range scan with
+   * nothing to sort or limit; a range that a gap left empty is skipped to the next event there is.
+   */
+  async *packedBatches(batchSize = 10_000): AsyncGenerator<PackedEvents> {
+    // The dialect, from how the connection writes a parameter (PostgreSQL numbers them).
+    const probe = this.db.selectFrom('audit_head').select('id').where('id', '=', 1).compile().sql;
+    const columns = sql.raw(packedSelect[probe.includes('$1') ? 'postgres' : 'sqlite']());
+    let after = 0;
+    for (;;) {
+      const { rows } = await sql<PackedRow>`select ${columns} from audit_event
+        where seq > ${after} and seq <= ${after + batchSize}`.execute(this.db);
+      const row = rows[0];
+      const count = row ? readInteger(row.count) : 0;
+      if (!row || count === 0 || row.first_seq === null || row.last_seq === null) {
+        const next = await this.db
+          .selectFrom('audit_event')
+          .select((eb) => eb.fn.min('seq').as('seq'))
+          .where('seq', '>', after)
+          .executeTakeFirst();
+        if (next?.seq === null || next?.seq === undefined) return;
+        after = readInteger(next.seq) - 1;
+        continue;
+      }
+      yield {
+        count,
+        firstSeq: readInteger(row.first_seq),
+        lastSeq: readInteger(row.last_seq),
+        payloads: row.payloads ?? new Uint8Array(),
+        hashes: row.hashes ?? '',
+        prevHashes: row.prev_hashes ?? '',
+      };
+      after += batchSize;
     }
   }
 }
