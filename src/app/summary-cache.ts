@@ -28,6 +28,29 @@ interface Entry {
 // One entry per store (per database connection), so two apps on two databases never share figures.
 const entries = new WeakMap<Store, Entry>();
 
+// The head read that has not started yet, per store, which every request arriving meanwhile joins.
+const nextHeadReads = new WeakMap<Store, Promise<number>>();
+
+/**
+ * The audit chain's head sequence as of some moment after this call: one read serves every request
+ * that arrives before it starts. A read that starts after a request arrived sees every write
+ * committed before that request was sent, on this instance or another, which is all freshness
+ * asks; sharing a read that had already started would not be. Under load the requests one turn of
+ * the event loop accepts (up to one per connection) share one read instead of one each.
+ */
+function headSeq(store: Store): Promise<number> {
+  let read = nextHeadReads.get(store);
+  if (!read) {
+    read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      // From here on the read is under way: later arrivals wait for the next one.
+      nextHeadReads.delete(store);
+      return store.read.audit.headSeq();
+    });
+    nextHeadReads.set(store, read);
+  }
+  return read;
+}
+
 function entityTag(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
@@ -38,7 +61,8 @@ function entityTag(body: Buffer): string {
  * Why it stays correct: every write that can change a figure (pledges, organisations, categories,
  * packages, allocations) appends an audit event in its own transaction, which moves the chain's
  * head sequence; so the head sequence changes whenever the data may have changed, whichever server
- * process made the write. Each call reads the head (one primary-key row) and reuses the entry only
+ * process made the write. Each call waits for a read of the head (one primary-key row) that starts
+ * after the call (shared with the calls that arrive before it starts) and reuses the entry only
  * if the sequence is the one read before that entry was computed. The head is read *before* the
  * figures, so an entry holds data at least as new as its sequence: a write that commits while the
  * figures are computed may be in them already, and it moves the head, so the next call recomputes.
@@ -59,7 +83,7 @@ export async function cachedPublicSummary(
     throw new Failure('FORBIDDEN', `The role '${principal}' may not perform 'public-summary.read'.`);
   }
   const store = context.store;
-  const { seq } = await store.read.audit.head();
+  const seq = await headSeq(store);
   let entry = entries.get(store);
   if (entry?.headSeq !== seq) {
     const created: Entry = {

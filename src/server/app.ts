@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -18,6 +17,7 @@ import { Failure, InvariantViolation } from '../core/errors.ts';
 import { Limits } from '../core/limits.ts';
 import { problemOf } from './http-errors.ts';
 import { accessPlugin } from './plugins/access.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { allocationRoutes } from './routes/allocation.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/directory.routes.ts';
@@ -33,6 +33,7 @@ import { requirementRoutes } from './routes/requirement.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tokenRoutes } from './routes/token.routes.ts';
 import { fieldErrors, validatorCompiler } from './validation.ts';
+import { dashboardPaths, indexWithPublicSummary } from './web-index.ts';
 
 export interface AppOptions {
   readonly context: AppContext;
@@ -74,16 +75,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  // Every answer names the request id its log lines carry, so a report can be matched to the logs.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   // The API takes JSON bodies. Fastify's built-in text/plain parser would pass a string on to the
   // JSON schema, and a text body would get 422 "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');
 
   await app.register(cookie);
-  await app.register(helmet, {
+  // Every answer names the request id its log lines carry, so a report can be matched to the logs;
+  // and carries helmet's headers, computed once (src/server/plugins/security-headers.ts).
+  await app.register(securityHeadersPlugin, {
     // Everything the web app and the API reference load comes from this origin; nothing inline
     // runs, nothing frames us. Inline styles are allowed for the reference page's widgets.
     contentSecurityPolicy: {
@@ -172,8 +171,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    if (options.webRoot && request.method === 'GET' && !request.url.startsWith('/api/')) {
+  app.setNotFoundHandler(async (request, reply) => {
+    const webRoot = options.webRoot;
+    const path = request.url.split('?')[0] ?? '';
+    if (webRoot && (request.method === 'GET' || request.method === 'HEAD') && dashboardPaths.has(path)) {
+      // The dashboard's figures come with the page (src/server/web-index.ts); without them, it asks.
+      const html = await indexWithPublicSummary(webRoot, options.context).catch((error: unknown) => {
+        request.log.warn({ err: error }, 'index.html without the public summary');
+        return null;
+      });
+      if (html !== null)
+        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+      return reply.sendFile('index.html');
+    }
+    if (webRoot && request.method === 'GET' && !request.url.startsWith('/api/')) {
       return reply.sendFile('index.html');
     }
     return reply
@@ -210,7 +221,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       root: options.webRoot,
       prefix: '/',
       wildcard: false,
-      index: ['index.html'],
+      // `/` is answered by the not-found handler above, with the public summary in the page.
+      index: false,
     });
   }
 

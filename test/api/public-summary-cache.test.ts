@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createContext, sha256Hex } from '../../src/app/context.ts';
@@ -85,6 +86,45 @@ describe.each(dialects)('the cached public summary on %s', (dialect) => {
     expect(weak.statusCode).toBe(304);
   });
 
+  test('gzips the same document for a client that accepts gzip, under its own ETag, and follows writes', async () => {
+    const plain = await api.public.request('GET', summaryUrl);
+    const zipped = await api.public.request('GET', summaryUrl, {
+      headers: { 'accept-encoding': 'gzip, br' },
+    });
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('accept-encoding');
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gunzipSync(zipped.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    // Two representations, two strong tags; each answers 304 only to its own.
+    expect(zipped.headers.etag).toMatch(/^"[\w-]{43}"$/);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    const zippedTag = zipped.headers.etag as string;
+    const again = await api.public.request('GET', summaryUrl, {
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': zippedTag },
+    });
+    expect(again.statusCode).toBe(304);
+    // A client that refuses gzip, or names none, gets the plain bytes.
+    for (const acceptEncoding of ['identity', 'gzip;q=0, identity', 'br']) {
+      const refused = await api.public.request('GET', summaryUrl, {
+        headers: { 'accept-encoding': acceptEncoding },
+      });
+      expect(refused.headers['content-encoding'], acceptEncoding).toBeUndefined();
+      expect(refused.body).toBe(plain.body);
+    }
+    await recordPledge('3000000.00');
+    const after = await api.public.request('GET', summaryUrl, {
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': zippedTag },
+    });
+    expect(after.statusCode).toBe(200);
+    const figures = JSON.parse(gunzipSync(after.rawPayload).toString('utf8')) as PublicSummaryJson;
+    expect(BigInt(announced(figures)?.replace('.', '') ?? '0')).toBe(
+      BigInt(announced(plain.json())?.replace('.', '') ?? '0') + 300000000n,
+    );
+  });
+
   test('answers 200 with the new figures to an If-None-Match naming an ETag a write made stale', async () => {
     const stale = (await api.public.request('GET', summaryUrl)).headers.etag as string;
     await recordPledge('2000000.00');
@@ -134,6 +174,42 @@ describe.each(dialects)('the cached public summary on %s', (dialect) => {
       BigInt(afterFirstWrite?.replace('.', '') ?? '0') + 400000000n,
     );
     expect(await read(second)).toBe(afterSecondWrite);
+  });
+
+  test('reads that overlap writes on another instance each show every write answered before they were sent', async () => {
+    const login = await second.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: 'coordinator@nato.test', password: 'correct horse battery staple' },
+    });
+    const cookie = login.cookies.find((c) => c.name === 'purl_session');
+    const headers = { cookie: `purl_session=${cookie?.value}`, 'x-csrf-token': login.json().csrfToken };
+    const figure = (body: string) => BigInt(announced(JSON.parse(body))?.replace('.', '') ?? '0');
+    const read = () => api.app.inject({ method: 'GET', url: summaryUrl });
+    let floor = figure((await read()).body);
+    const overlapping: Promise<unknown>[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      // Reads in flight on the first instance while the second one writes...
+      for (let i = 0; i < 10; i += 1) overlapping.push(read());
+      const written = await second.inject({
+        method: 'POST',
+        url: '/api/v1/pledges',
+        headers,
+        payload: {
+          donor: 'GBR',
+          amount: { amount: '1000.00', currency: 'USD' },
+          announcedOn: '2026-02-11',
+          forum: 'UDCG, Brussels, 2026-02-12',
+          source: `https://www.gov.uk/news/purl-overlap-${round}`,
+        },
+      });
+      expect(written.statusCode, written.body).toBe(201);
+      floor += 100000n;
+      // ...and the reads sent after its answer, together, all count it.
+      const after = await Promise.all([read(), read(), read()]);
+      for (const response of after) expect(figure(response.body)).toBe(floor);
+    }
+    await Promise.all(overlapping);
   });
 });
 

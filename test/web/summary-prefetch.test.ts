@@ -36,6 +36,39 @@ describe('the public summary prefetch', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  test('the summary the server put in the page is taken once, without a request', async () => {
+    const fetch = answering();
+    const delivered = JSON.parse(summaryBody);
+    const api = new ApiClient();
+    api.prefetchPublicSummary(delivered);
+    expect(api.takeDeliveredSummary()).toBe(delivered);
+    expect(api.takeDeliveredSummary()).toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
+    // Taken: a reload of the figures asks the server.
+    await api.publicSummary();
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  test('a page that asks before taking it gets the delivered summary, then asks the server', async () => {
+    const fetch = answering();
+    const delivered = JSON.parse(summaryBody);
+    const api = new ApiClient();
+    api.prefetchPublicSummary(delivered);
+    expect(await api.publicSummary()).toBe(delivered);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(api.takeDeliveredSummary()).toBeNull();
+  });
+
+  test('a tab with a stored session keeps no delivered summary (it is not a visitor)', () => {
+    const fetch = answering();
+    const session = { csrfToken: 'c', expiresAt: '2099-01-01T00:00:00Z' };
+    const storage = { getItem: () => JSON.stringify(session), setItem() {}, removeItem() {} };
+    const api = new ApiClient({ storage });
+    api.prefetchPublicSummary(JSON.parse(summaryBody));
+    expect(api.takeDeliveredSummary()).toBeNull();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   test('a failed prefetch is reported to the page that asks, and not before', async () => {
     vi.stubGlobal(
       'fetch',

@@ -40,14 +40,9 @@ async function access(app: FastifyInstance, options: { context: AppContext }): P
     }
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const action = request.routeOptions.config.action;
-    if (!action) {
-      if (request.is404) return; // the 404 handler: no route, nothing to protect
-      throw new Failure('FORBIDDEN', 'This route declares no action.');
-    }
+  /** Who is asking, when a credential came: needs the database, so it is the asynchronous path. */
+  async function authenticate(request: FastifyRequest, action: Action, cookie: string | undefined) {
     const authorization = request.headers.authorization;
-    const cookie = request.cookies[sessionCookieName];
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       const actor = match?.[1] ? await resolveApiToken(options.context, match[1]) : undefined;
@@ -70,6 +65,10 @@ async function access(app: FastifyInstance, options: { context: AppContext }): P
       request.actor = session.actor;
       request.sessionId = session.id;
     }
+    authorize(request, action, cookie);
+  }
+
+  function authorize(request: FastifyRequest, action: Action, cookie: string | undefined): void {
     const principal = request.actor?.role ?? 'public';
     if (!Policy.allows(principal, action)) {
       if (request.actor) throw new Failure('FORBIDDEN');
@@ -77,6 +76,26 @@ async function access(app: FastifyInstance, options: { context: AppContext }): P
         'UNAUTHENTICATED',
         cookie ? 'The session is malformed, unknown or expired; log in again.' : undefined,
       );
+    }
+  }
+
+  // A callback hook, not an async one: a request without credentials (the public reading) is
+  // decided without a promise; one with credentials goes on to `authenticate`.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      const action = request.routeOptions.config.action;
+      if (!action) {
+        if (request.is404) return done(); // the 404 handler: no route, nothing to protect
+        throw new Failure('FORBIDDEN', 'This route declares no action.');
+      }
+      const cookie = request.cookies[sessionCookieName];
+      if (request.headers.authorization === undefined && !cookie) {
+        authorize(request, action, cookie);
+        return done();
+      }
+      authenticate(request, action, cookie).then(() => done(), done);
+    } catch (error) {
+      done(error as Error);
     }
   });
 }

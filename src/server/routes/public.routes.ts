@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
 import { cachedPublicSummary, ifNoneMatchHits } from '../../app/summary-cache.ts';
@@ -64,6 +66,11 @@ export function presentPublicSummary(summary: PublicSummary): PublicSummaryJson 
   };
 }
 
+/** Whether the client's Accept-Encoding takes gzip in preference to the plain bytes. */
+function gzipAccepted(acceptEncoding: string | undefined): boolean {
+  return acceptEncoding !== undefined && negotiate(acceptEncoding, ['gzip', 'identity']) === 'gzip';
+}
+
 export function publicRoutes(app: Router, context: AppContext): void {
   app.get(
     '/api/v1/public/summary',
@@ -96,17 +103,23 @@ export function publicRoutes(app: Router, context: AppContext): void {
           .header('content-disposition', `attachment; filename="${fileName}"`)
           .send(file.body);
       }
-      // Computed and serialised once per state of the data (src/app/summary-cache.ts).
+      // Computed and serialised once per state of the data (src/app/summary-cache.ts), and gzipped
+      // once for the clients that accept it (browsers and fetch all do): a fifth of the bytes to move.
+      const gzip = gzipAccepted(request.headers['accept-encoding']);
+      const serialise = (computed: PublicSummary) =>
+        reply.serialize(presentPublicSummary(computed)) as string;
       const { summary, body, etag } = await cachedPublicSummary(
         context,
         request.actor?.role ?? 'public',
-        'json',
-        (computed) => reply.serialize(presentPublicSummary(computed)) as string,
+        gzip ? 'json:gzip' : 'json',
+        gzip ? (computed) => gzipSync(serialise(computed), { level: 9 }) : serialise,
       );
       // The type provider knows only the schema's documents; the cached body is that document, serialised.
       const untyped = reply as unknown as FastifyReply;
-      untyped.header('etag', etag).header('cache-control', 'no-cache');
+      // Each encoding is its own representation with its own strong tag (RFC 9110 §8.8.3).
+      untyped.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
       if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return untyped.code(304).send();
+      if (gzip) untyped.header('content-encoding', 'gzip');
       if (request.query.format === 'json') {
         const day = summary.asOf.slice(0, 10);
         reply.header('content-disposition', `attachment; filename="purl-public-summary-${day}.json"`);

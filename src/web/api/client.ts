@@ -165,6 +165,7 @@ export class ApiClient {
   private session: StoredSession | null;
   private onUnauthenticated: (() => void) | undefined;
   private prefetchedSummary: Promise<PublicSummaryJson> | null = null;
+  private deliveredSummary: PublicSummaryJson | null = null;
 
   constructor(private readonly options: ApiClientOptions = {}) {
     this.onUnauthenticated = options.onUnauthenticated;
@@ -357,6 +358,8 @@ export class ApiClient {
 
   /** The public figures, the same for everyone; no login needed. */
   publicSummary(): Promise<PublicSummaryJson> {
+    const delivered = this.takeDeliveredSummary();
+    if (delivered) return Promise.resolve(delivered);
     const prefetched = this.prefetchedSummary;
     if (prefetched) {
       this.prefetchedSummary = null;
@@ -369,13 +372,28 @@ export class ApiClient {
    * Starts reading the public summary now, alongside the session check, for a visitor who opens
    * the dashboard: its first figures then wait for one round trip, not two. The next
    * publicSummary() call takes this answer; a visitor who turns out to be logged in never does.
+   * `delivered` is the summary the server put in the page itself: kept, nothing is fetched.
    */
-  prefetchPublicSummary(): void {
-    if (this.session || this.prefetchedSummary) return;
+  prefetchPublicSummary(delivered: PublicSummaryJson | null = null): void {
+    if (this.session || this.prefetchedSummary || this.deliveredSummary) return;
+    if (delivered) {
+      this.deliveredSummary = delivered;
+      return;
+    }
     const summary = this.publicSummary();
     // Unused, or failed before anyone asked: not an unhandled rejection (publicSummary() reports it).
     summary.catch(() => undefined);
     this.prefetchedSummary = summary;
+  }
+
+  /**
+   * The summary the server sent with the page (see prefetchPublicSummary), taken once, so that the
+   * dashboard draws it in its first render; null when there is none, and then the page asks.
+   */
+  takeDeliveredSummary(): PublicSummaryJson | null {
+    const delivered = this.deliveredSummary;
+    this.deliveredSummary = null;
+    return delivered;
   }
 
   /** The engine's plan for the unallocated committed money (coordinator, auditor). */

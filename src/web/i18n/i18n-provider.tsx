@@ -1,11 +1,47 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { en, type Messages } from './en.ts';
-import { uk } from './uk.ts';
 
 export const languages = ['en', 'uk'] as const;
 export type Language = (typeof languages)[number];
 
-export const catalogues: Readonly<Record<Language, Messages>> = { en, uk };
+/**
+ * Each language in its own name, as the switch lists it (the dictionaries' `language.name`; a test
+ * checks they agree): the switch must not need a dictionary that is not loaded yet.
+ */
+export const languageNames: Readonly<Record<Language, string>> = { en: en.language.name, uk: 'Українська' };
+
+/**
+ * English is in the first script; any other dictionary is a chunk of its own, loaded when it is
+ * chosen (or was chosen before), so that the first load of the public dashboard carries one
+ * dictionary, not all.
+ */
+const loaders: Readonly<Record<Language, () => Promise<Messages>>> = {
+  en: async () => en,
+  uk: () => import('./uk.ts').then((module) => module.uk),
+};
+
+const loaded = new Map<Language, Messages>([['en', en]]);
+
+/** The dictionary of a language if it is loaded already (English always is). */
+export function loadedMessages(language: Language): Messages | undefined {
+  return loaded.get(language);
+}
+
+/** The dictionary of a language, loading its chunk the first time. */
+export async function loadMessages(language: Language): Promise<Messages> {
+  const messages = loaded.get(language) ?? (await loaders[language]());
+  loaded.set(language, messages);
+  return messages;
+}
 
 /** The locale that formats numbers and dates for each language. */
 const localeOf: Readonly<Record<Language, string>> = { en: 'en-GB', uk: 'uk-UA' };
@@ -17,7 +53,7 @@ function isLanguage(value: unknown): value is Language {
 }
 
 /** The language chosen before, else the browser's if we have it, else English. */
-function initialLanguage(): Language {
+export function initialLanguage(): Language {
   try {
     const stored = localStorage.getItem(storageKey);
     if (isLanguage(stored)) return stored;
@@ -32,31 +68,69 @@ export interface I18n {
   readonly language: Language;
   readonly locale: string;
   readonly t: Messages;
+  /** The language the reader picked, while its dictionary loads; then the same as `language`. */
+  readonly requested: Language;
   setLanguage(language: Language): void;
 }
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children }: { readonly children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(initialLanguage);
+interface Shown {
+  readonly language: Language;
+  readonly messages: Messages;
+}
+
+/** `initial` is the language to start in with its dictionary loaded (main.tsx loads it before rendering). */
+export function I18nProvider({
+  initial = { language: 'en', messages: en },
+  children,
+}: {
+  readonly initial?: Shown;
+  readonly children: ReactNode;
+}) {
+  const [shown, setShown] = useState<Shown>(initial);
+  const [requested, setRequested] = useState<Language>(initial.language);
+  const latest = useRef<Language>(initial.language);
+  const shownLanguage = useRef<Language>(initial.language);
 
   useEffect(() => {
-    document.documentElement.lang = language;
-    document.title = catalogues[language].app.name;
-  }, [language]);
+    shownLanguage.current = shown.language;
+    document.documentElement.lang = shown.language;
+    document.title = shown.messages.app.name;
+  }, [shown]);
 
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next);
-    try {
-      localStorage.setItem(storageKey, next);
-    } catch {
-      // The choice then lasts until the tab reloads.
-    }
+    latest.current = next;
+    setRequested(next);
+    // The page changes language in one step, once the dictionary is here; a failed load keeps the
+    // page as it is and the switch shows the language still in use.
+    loadMessages(next).then(
+      (messages) => {
+        if (latest.current !== next) return;
+        setShown({ language: next, messages });
+        try {
+          localStorage.setItem(storageKey, next);
+        } catch {
+          // The choice then lasts until the tab reloads.
+        }
+      },
+      () => {
+        if (latest.current !== next) return;
+        latest.current = shownLanguage.current;
+        setRequested(shownLanguage.current);
+      },
+    );
   }, []);
 
   const value = useMemo<I18n>(
-    () => ({ language, locale: localeOf[language], t: catalogues[language], setLanguage }),
-    [language, setLanguage],
+    () => ({
+      language: shown.language,
+      locale: localeOf[shown.language],
+      t: shown.messages,
+      requested,
+      setLanguage,
+    }),
+    [shown, requested, setLanguage],
   );
   return <I18nContext value={value}>{children}</I18nContext>;
 }

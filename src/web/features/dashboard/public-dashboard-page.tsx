@@ -5,6 +5,7 @@ import {
   type ReactNode,
   Suspense,
   useCallback,
+  useDeferredValue,
   useEffect,
   useId,
   useMemo,
@@ -49,7 +50,12 @@ type Load =
 export function PublicDashboardPage({ autoFocus }: { readonly autoFocus: boolean }) {
   const { t, locale } = useI18n();
   const { api } = useSession();
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  // The figures the server sent with the page are drawn in the first render, without a round trip.
+  const [load, setLoad] = useState<Load>(() => {
+    const summary = api.takeDeliveredSummary();
+    return summary ? { status: 'loaded', summary } : { status: 'loading' };
+  });
+  const delivered = useRef(load.status === 'loaded');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusOnMount = useRef(autoFocus);
   const marked = useRef(false);
@@ -70,7 +76,10 @@ export function PublicDashboardPage({ autoFocus }: { readonly autoFocus: boolean
     };
   }, [api]);
 
-  useEffect(() => fetchSummary(), [fetchSummary]);
+  useEffect(() => {
+    if (!delivered.current) return fetchSummary();
+    delivered.current = false;
+  }, [fetchSummary]);
 
   // Only when the page is opened: a link to a section of the page must not pull focus back up.
   useEffect(() => {
@@ -132,6 +141,9 @@ function Dashboard({ summary }: { readonly summary: PublicSummaryJson }) {
     ['dashboard-rules', t.dashboard.rulesHeading],
   ] as const;
   const fxRules = [...new Set(summary.totals.map((total) => total.fxRule))];
+  // The totals (the first figures) are drawn first; the long tables below them in a second render
+  // that React runs right after, in the background, so that they do not hold the first figures up.
+  const complete = useDeferredValue(true, false);
 
   if (empty) {
     return (
@@ -174,6 +186,7 @@ function Dashboard({ summary }: { readonly summary: PublicSummaryJson }) {
           table={t.dashboard.totalsCaption}
           chart={StagesChart}
           summary={summary}
+          later={!complete}
         />
         <DataTable caption={t.dashboard.totalsCaption} table={tables.totals} asOf={summary.asOf}>
           <thead>
@@ -209,175 +222,186 @@ function Dashboard({ summary }: { readonly summary: PublicSummaryJson }) {
         ))}
       </Section>
 
-      <Section id="dashboard-packages" title={t.dashboard.packagesHeading}>
-        {summary.packages.length === 0 ? (
-          <p className="empty">{t.dashboard.noPackages}</p>
-        ) : (
-          <DataTable caption={t.dashboard.packagesCaption} table={tables.packages} asOf={summary.asOf}>
-            <thead>
-              <tr>
-                <th scope="col">{t.dashboard.columns.rank}</th>
-                <th scope="col">{t.dashboard.columns.package}</th>
-                <th scope="col">{t.dashboard.columns.status}</th>
-                <th scope="col" className="numeric">
-                  {t.dashboard.columns.price}
-                </th>
-                <th scope="col" className="numeric">
-                  {t.dashboard.columns.funded}
-                </th>
-                <th scope="col">{t.dashboard.columns.coverage}</th>
-                <th scope="col">{t.dashboard.columns.fundedBy}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.packages.map((pkg) => (
-                <tr key={pkg.ref} data-package={pkg.ref}>
-                  <td className="rank">{formatCount(pkg.rank, locale)}</td>
-                  <th scope="row" className="ref">
-                    {pkg.ref}
-                  </th>
-                  <td>
-                    <PackageStatusBadge status={pkg.status} />
-                  </td>
-                  <td className="numeric">
-                    {pkg.price ? (
-                      formatMoney(pkg.price, locale)
-                    ) : (
-                      <span className="muted">{t.dashboard.notPriced}</span>
-                    )}
-                  </td>
-                  <td className="numeric">{formatMoney(pkg.funded, locale)}</td>
-                  <td className="coverage-cell">
-                    <CoverageBar coverage={pkg.coverage} label={t.coverage.label(pkg.ref)} compact />
-                  </td>
-                  <td>
-                    {pkg.donors.length === 0 ? (
-                      <span className="muted">—</span>
-                    ) : (
-                      <ul className="plain-list">
-                        {pkg.donors.map((donor) => (
-                          <li key={donor.code}>
-                            {donor.name} ({donor.code}): {formatMoney(donor.allocated, locale)}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </DataTable>
-        )}
-        {tables.packageDonors.rows.length === 0 ? (
-          summary.packages.length > 0 && <p className="empty">{t.dashboard.noPackageDonors}</p>
-        ) : (
-          <DataTable
-            caption={t.dashboard.packageDonorsCaption}
-            table={tables.packageDonors}
-            asOf={summary.asOf}
-          >
-            <thead>
-              <tr>
-                <th scope="col">{t.dashboard.columns.package}</th>
-                <th scope="col">{t.dashboard.columns.donor}</th>
-                <th scope="col" className="numeric">
-                  {t.dashboard.columns.allocated}
-                </th>
-                <th scope="col" className="numeric">
-                  {t.dashboard.columns.share}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.packages.flatMap((pkg) =>
-                pkg.donors.map((donor) => (
-                  <tr key={`${pkg.ref}:${donor.code}`} data-package={pkg.ref} data-donor={donor.code}>
-                    <td className="ref">{pkg.ref}</td>
-                    <th scope="row">
-                      {donor.name} ({donor.code})
+      {complete ? (
+        <>
+          <Section id="dashboard-packages" title={t.dashboard.packagesHeading}>
+            {summary.packages.length === 0 ? (
+              <p className="empty">{t.dashboard.noPackages}</p>
+            ) : (
+              <DataTable caption={t.dashboard.packagesCaption} table={tables.packages} asOf={summary.asOf}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.dashboard.columns.rank}</th>
+                    <th scope="col">{t.dashboard.columns.package}</th>
+                    <th scope="col">{t.dashboard.columns.status}</th>
+                    <th scope="col" className="numeric">
+                      {t.dashboard.columns.price}
                     </th>
-                    <td className="numeric">{formatMoney(donor.allocated, locale)}</td>
-                    <td className="numeric">{shareText(donor.allocated, pkg.price, locale)}</td>
+                    <th scope="col" className="numeric">
+                      {t.dashboard.columns.funded}
+                    </th>
+                    <th scope="col">{t.dashboard.columns.coverage}</th>
+                    <th scope="col">{t.dashboard.columns.fundedBy}</th>
                   </tr>
-                )),
-              )}
-            </tbody>
-          </DataTable>
-        )}
-        <p className="figure-rule">{t.coverage.rule}</p>
-      </Section>
+                </thead>
+                <tbody>
+                  {summary.packages.map((pkg) => (
+                    <tr key={pkg.ref} data-package={pkg.ref}>
+                      <td className="rank">{formatCount(pkg.rank, locale)}</td>
+                      <th scope="row" className="ref">
+                        {pkg.ref}
+                      </th>
+                      <td>
+                        <PackageStatusBadge status={pkg.status} />
+                      </td>
+                      <td className="numeric">
+                        {pkg.price ? (
+                          formatMoney(pkg.price, locale)
+                        ) : (
+                          <span className="muted">{t.dashboard.notPriced}</span>
+                        )}
+                      </td>
+                      <td className="numeric">{formatMoney(pkg.funded, locale)}</td>
+                      <td className="coverage-cell">
+                        <CoverageBar coverage={pkg.coverage} label={t.coverage.label(pkg.ref)} compact />
+                      </td>
+                      <td>
+                        {pkg.donors.length === 0 ? (
+                          <span className="muted">—</span>
+                        ) : (
+                          <ul className="plain-list">
+                            {pkg.donors.map((donor) => (
+                              <li key={donor.code}>
+                                {donor.name} ({donor.code}): {formatMoney(donor.allocated, locale)}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </DataTable>
+            )}
+            {tables.packageDonors.rows.length === 0 ? (
+              summary.packages.length > 0 && <p className="empty">{t.dashboard.noPackageDonors}</p>
+            ) : (
+              <DataTable
+                caption={t.dashboard.packageDonorsCaption}
+                table={tables.packageDonors}
+                asOf={summary.asOf}
+              >
+                <thead>
+                  <tr>
+                    <th scope="col">{t.dashboard.columns.package}</th>
+                    <th scope="col">{t.dashboard.columns.donor}</th>
+                    <th scope="col" className="numeric">
+                      {t.dashboard.columns.allocated}
+                    </th>
+                    <th scope="col" className="numeric">
+                      {t.dashboard.columns.share}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {summary.packages.flatMap((pkg) =>
+                    pkg.donors.map((donor) => (
+                      <tr key={`${pkg.ref}:${donor.code}`} data-package={pkg.ref} data-donor={donor.code}>
+                        <td className="ref">{pkg.ref}</td>
+                        <th scope="row">
+                          {donor.name} ({donor.code})
+                        </th>
+                        <td className="numeric">{formatMoney(donor.allocated, locale)}</td>
+                        <td className="numeric">{shareText(donor.allocated, pkg.price, locale)}</td>
+                      </tr>
+                    )),
+                  )}
+                </tbody>
+              </DataTable>
+            )}
+            <p className="figure-rule">{t.coverage.rule}</p>
+          </Section>
 
-      <Section id="dashboard-donors" title={t.dashboard.donorsHeading}>
-        <ChartFigure
-          title={t.dashboard.charts.donorsTitle}
-          table={t.dashboard.donorsCaption}
-          chart={DonorsChart}
-          summary={summary}
-        />
-        <StageTable
-          caption={t.dashboard.donorsCaption}
-          table={tables.donors}
-          asOf={summary.asOf}
-          firstColumn={t.dashboard.columns.donor}
-          rows={summary.byDonor.map((row) => ({ key: row.code, label: `${row.name} (${row.code})`, row }))}
-        />
-        <p className="figure-rule">{t.dashboard.donorUndisclosedNote}</p>
-      </Section>
+          <Section id="dashboard-donors" title={t.dashboard.donorsHeading}>
+            <ChartFigure
+              title={t.dashboard.charts.donorsTitle}
+              table={t.dashboard.donorsCaption}
+              chart={DonorsChart}
+              summary={summary}
+            />
+            <StageTable
+              caption={t.dashboard.donorsCaption}
+              table={tables.donors}
+              asOf={summary.asOf}
+              firstColumn={t.dashboard.columns.donor}
+              rows={summary.byDonor.map((row) => ({
+                key: row.code,
+                label: `${row.name} (${row.code})`,
+                row,
+              }))}
+            />
+            <p className="figure-rule">{t.dashboard.donorUndisclosedNote}</p>
+          </Section>
 
-      <Section id="dashboard-categories" title={t.dashboard.categoriesHeading}>
-        <StageTable
-          caption={t.dashboard.categoriesCaption}
-          table={tables.categories}
-          asOf={summary.asOf}
-          firstColumn={t.dashboard.columns.category}
-          rows={summary.byCategory.map((row) => ({ key: row.key, label: row.label, row }))}
-        />
-        <p className="figure-rule" lang={english}>
-          {summary.rules.categories}
-        </p>
-      </Section>
+          <Section id="dashboard-categories" title={t.dashboard.categoriesHeading}>
+            <StageTable
+              caption={t.dashboard.categoriesCaption}
+              table={tables.categories}
+              asOf={summary.asOf}
+              firstColumn={t.dashboard.columns.category}
+              rows={summary.byCategory.map((row) => ({ key: row.key, label: row.label, row }))}
+            />
+            <p className="figure-rule" lang={english}>
+              {summary.rules.categories}
+            </p>
+          </Section>
 
-      <Section id="dashboard-months" title={t.dashboard.monthsHeading}>
-        <ChartFigure
-          title={t.dashboard.charts.monthsTitle}
-          table={t.dashboard.monthsCaption}
-          chart={MonthsChart}
-          summary={summary}
-        />
-        <StageTable
-          caption={t.dashboard.monthsCaption}
-          table={tables.months}
-          asOf={summary.asOf}
-          firstColumn={t.dashboard.columns.month}
-          rows={summary.byMonth.map((row) => ({
-            key: row.month,
-            label: formatMonth(row.month, locale),
-            row,
-          }))}
-        />
-      </Section>
+          <Section id="dashboard-months" title={t.dashboard.monthsHeading}>
+            <ChartFigure
+              title={t.dashboard.charts.monthsTitle}
+              table={t.dashboard.monthsCaption}
+              chart={MonthsChart}
+              summary={summary}
+            />
+            <StageTable
+              caption={t.dashboard.monthsCaption}
+              table={tables.months}
+              asOf={summary.asOf}
+              firstColumn={t.dashboard.columns.month}
+              rows={summary.byMonth.map((row) => ({
+                key: row.month,
+                label: formatMonth(row.month, locale),
+                row,
+              }))}
+            />
+          </Section>
 
-      <Section id="dashboard-forums" title={t.dashboard.forumsHeading}>
-        <StageTable
-          caption={t.dashboard.forumsCaption}
-          table={tables.forums}
-          asOf={summary.asOf}
-          firstColumn={t.dashboard.columns.forum}
-          rows={summary.byForum.map((row) => ({ key: row.forum, label: row.forum, row }))}
-        />
-      </Section>
+          <Section id="dashboard-forums" title={t.dashboard.forumsHeading}>
+            <StageTable
+              caption={t.dashboard.forumsCaption}
+              table={tables.forums}
+              asOf={summary.asOf}
+              firstColumn={t.dashboard.columns.forum}
+              rows={summary.byForum.map((row) => ({ key: row.forum, label: row.forum, row }))}
+            />
+          </Section>
 
-      <Section id="dashboard-rules" title={t.dashboard.rulesHeading}>
-        {english && <p className="muted">{t.dashboard.inEnglish}</p>}
-        <dl className="rules">
-          {(Object.keys(t.dashboard.ruleNames) as (keyof PublicSummaryJson['rules'])[]).map((key) => (
-            <div key={key}>
-              <dt>{t.dashboard.ruleNames[key]}</dt>
-              <dd lang={english}>{summary.rules[key]}</dd>
-            </div>
-          ))}
-        </dl>
-      </Section>
+          <Section id="dashboard-rules" title={t.dashboard.rulesHeading}>
+            {english && <p className="muted">{t.dashboard.inEnglish}</p>}
+            <dl className="rules">
+              {(Object.keys(t.dashboard.ruleNames) as (keyof PublicSummaryJson['rules'])[]).map((key) => (
+                <div key={key}>
+                  <dt>{t.dashboard.ruleNames[key]}</dt>
+                  <dd lang={english}>{summary.rules[key]}</dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+        </>
+      ) : (
+        // The sections below the totals follow in a second render (see `complete`).
+        <div className="dashboard-more" aria-busy="true" />
+      )}
     </>
   );
 }
@@ -541,30 +565,36 @@ function ChartFigure({
   table,
   chart: Chart,
   summary,
+  later = false,
 }: {
   readonly title: string;
   readonly table: string;
   readonly chart: ComponentType<ChartProps>;
   readonly summary: PublicSummaryJson;
+  /** Not yet: the charts' chunk is asked for only after the first figures are drawn. */
+  readonly later?: boolean;
 }) {
   const { t } = useI18n();
+  const loading = (
+    <p className="chart-loading muted" role="status">
+      {t.dashboard.charts.loading}
+    </p>
+  );
   return (
     <figure className="chart-figure">
       <figcaption>
         <span className="chart-title">{title}</span>{' '}
         <span className="muted">{t.dashboard.charts.equivalent(table)}</span>
       </figcaption>
-      <ChartBoundary fallback={<p className="muted">{t.dashboard.charts.failed}</p>}>
-        <Suspense
-          fallback={
-            <p className="chart-loading muted" role="status">
-              {t.dashboard.charts.loading}
-            </p>
-          }
-        >
-          <Chart summary={summary} />
-        </Suspense>
-      </ChartBoundary>
+      {later ? (
+        loading
+      ) : (
+        <ChartBoundary fallback={<p className="muted">{t.dashboard.charts.failed}</p>}>
+          <Suspense fallback={loading}>
+            <Chart summary={summary} />
+          </Suspense>
+        </ChartBoundary>
+      )}
     </figure>
   );
 }
