@@ -75,6 +75,14 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
+function remember(language: Language): void {
+  try {
+    localStorage.setItem(storageKey, language);
+  } catch {
+    // The choice then lasts until the tab reloads.
+  }
+}
+
 interface Shown {
   readonly language: Language;
   readonly messages: Messages;
@@ -102,22 +110,21 @@ export function I18nProvider({
   const setLanguage = useCallback((next: Language) => {
     latest.current = next;
     setRequested(next);
+    // Kept at once, so that a page opened right after the switch (a link, a reload) is in the
+    // chosen language even if this one has not changed yet: main.tsx loads it before rendering.
+    remember(next);
     // The page changes language in one step, once the dictionary is here; a failed load keeps the
-    // page as it is and the switch shows the language still in use.
+    // page as it is, and the switch and the stored choice go back to the language still in use.
     loadMessages(next).then(
       (messages) => {
         if (latest.current !== next) return;
         setShown({ language: next, messages });
-        try {
-          localStorage.setItem(storageKey, next);
-        } catch {
-          // The choice then lasts until the tab reloads.
-        }
       },
       () => {
         if (latest.current !== next) return;
         latest.current = shownLanguage.current;
         setRequested(shownLanguage.current);
+        remember(shownLanguage.current);
       },
     );
   }, []);
