@@ -4,6 +4,7 @@ import type { PackedEvents } from '../core/audit/chain-verifier.ts';
 import { assert } from '../core/errors.ts';
 import { readInteger } from './columns.ts';
 import type { AuditEventTable, Database } from './database.ts';
+import type { DialectName } from './dialect/connect.ts';
 import { Cursor, type Page, type PageRequest } from './page.ts';
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
@@ -105,6 +106,7 @@ interface PackedRow {
 export class AuditRepository {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
     private readonly sha256: Sha256Hex,
   ) {}
 
@@ -241,9 +243,7 @@ export class AuditRepository {
    * nothing to sort or limit; a range that a gap left empty is skipped to the next event there is.
    */
   async *packedBatches(batchSize = 10_000): AsyncGenerator<PackedEvents> {
-    // The dialect, from how the connection writes a parameter (PostgreSQL numbers them).
-    const probe = this.db.selectFrom('audit_head').select('id').where('id', '=', 1).compile().sql;
-    const columns = sql.raw(packedSelect[probe.includes('$1') ? 'postgres' : 'sqlite']());
+    const columns = sql.raw(packedSelect[this.dialect]());
     let after = 0;
     for (;;) {
       const { rows } = await sql<PackedRow>`select ${columns} from audit_event

@@ -42,7 +42,7 @@ export class Repositories {
   readonly packages: PackageRepository;
   readonly allocations: AllocationRepository;
 
-  constructor(db: Kysely<Database>, sha256: Sha256Hex) {
+  constructor(db: Kysely<Database>, dialect: DialectName, sha256: Sha256Hex) {
     this.organizations = new OrganizationRepository(db);
     this.users = new UserRepository(db);
     this.loginFailures = new LoginFailureRepository(db);
@@ -52,7 +52,7 @@ export class Repositories {
     this.requirements = new RequirementRepository(db);
     this.priorityList = new PriorityListRepository(db);
     this.sequences = new SequenceRepository(db);
-    this.audit = new AuditRepository(db, sha256);
+    this.audit = new AuditRepository(db, dialect, sha256);
     this.checkpoints = new AuditCheckpointRepository(db);
     this.auditDocuments = new AuditDocumentRepository(db);
     this.idempotency = new IdempotencyRepository(db);
@@ -81,7 +81,7 @@ export class Store {
     readonly dialect: DialectName,
     private readonly sha256: Sha256Hex,
   ) {
-    this.read = new Repositories(db, sha256);
+    this.read = new Repositories(db, dialect, sha256);
   }
 
   /**
@@ -93,7 +93,9 @@ export class Store {
   async transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction().execute((trx) => work(new Repositories(trx, this.sha256)));
+        return await this.db
+          .transaction()
+          .execute((trx) => work(new Repositories(trx, this.dialect, this.sha256)));
       } catch (error) {
         if (attempt >= transactionAttempts || !isTransientConflict(error)) throw error;
         // A short, growing, jittered pause, so that the two writers do not collide again at once.
