@@ -1,7 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import type { AuditEvent } from '../core/audit/audit-event.ts';
-import { type ByteHashing, type ChainVerdict, ChainVerifier } from '../core/audit/chain-verifier.ts';
+import {
+  type ByteHashing,
+  type ChainVerdict,
+  ChainVerifier,
+  hashDigits,
+} from '../core/audit/chain-verifier.ts';
 import { type Checkpoint, Checkpoints } from '../core/audit/checkpoint.ts';
 import { IsoDate } from '../core/calendar/iso-date.ts';
 import { type Actor, Emails } from '../core/directory/organization.ts';
@@ -83,9 +88,12 @@ const byteHashing: ByteHashing = {
   isUtf8: (bytes) => isUtf8(bytes),
 };
 
-/** Verified events, a batch at a time: consecutive from `firstSeq` (packed), or the rows as read. */
+/**
+ * Verified events, a batch at a time: consecutive from `firstSeq` (packed, their hashes one after the
+ * other), or the rows as read.
+ */
 type VerifiedBatch =
-  | { readonly firstSeq: number; readonly hashes: readonly string[] }
+  | { readonly firstSeq: number; readonly count: number; readonly hashes: string }
   | { readonly events: readonly AuditEvent[] };
 
 /**
@@ -103,7 +111,7 @@ async function walkChain(
   let after = 0;
   for await (const packed of repositories.audit.packedBatches()) {
     const hashes = verifier.acceptPacked(packed, byteHashing);
-    if (hashes) await seen({ firstSeq: packed.firstSeq, hashes });
+    if (hashes) await seen({ firstSeq: packed.firstSeq, count: packed.count, hashes });
     else {
       // The packed batch holds the events after `after` up to its last sequence number, no others.
       const events = await repositories.audit.range(after + 1, packed.lastSeq);
@@ -179,12 +187,13 @@ export async function verifyAuditChain(context: AppContext, actor: Actor): Promi
       return;
     }
     // Consecutive events: go from checkpoint to checkpoint rather than from event to event.
-    const { firstSeq, hashes } = batch;
-    const lastSeq = firstSeq + hashes.length - 1;
+    const { firstSeq, count, hashes } = batch;
+    const lastSeq = firstSeq + count - 1;
     for (;;) {
       const checkpoint = index < pending.length ? pending[index] : await nextCheckpoint();
       if (!checkpoint || checkpoint.seq > lastSeq) return;
-      checkCheckpoint(checkpoint, checkpoint.seq >= firstSeq ? hashes[checkpoint.seq - firstSeq] : undefined);
+      const at = (checkpoint.seq - firstSeq) * hashDigits;
+      checkCheckpoint(checkpoint, checkpoint.seq >= firstSeq ? hashes.slice(at, at + hashDigits) : undefined);
       index += 1;
     }
   });

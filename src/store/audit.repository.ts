@@ -5,6 +5,7 @@ import { assert } from '../core/errors.ts';
 import { readInteger } from './columns.ts';
 import type { AuditEventTable, Database } from './database.ts';
 import type { DialectName } from './dialect/connect.ts';
+import { SqliteStatementThread } from './dialect/sqlite-statement-thread.ts';
 import { Cursor, type Page, type PageRequest } from './page.ts';
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
@@ -57,35 +58,29 @@ const payloadColumns = [
   ['prevHash', 'prev_hash', 'text'],
 ] as const;
 
-const payloadFormat = `{${[...payloadColumns.map(([key]) => `"${key}":%s`), '"seq":%s'].join(',')}}`;
-
 /**
- * The SQL that writes each event's payload, as PackedEvents promises: every string a JSON string
- * literal; on SQLite, whose columns take any type, a value of another type than the chain writes
- * becomes a lone backslash, so that verification falls back to reading that event as a row.
+ * The SQL that writes each event's payload and stored hash, as PackedEvents promises. On SQLite,
+ * json_object writes each value as what it is: text as a JSON string, escaped as JSON escapes it,
+ * NULL as null, a number as a number; it refuses a blob (the query fails, and packedBatches says the
+ * batch cannot be packed). A stored hash that is not text becomes a lone backslash.
  */
 const packedSelect = {
   sqlite: () => {
-    const value = (column: string, kind: string) =>
-      kind === 'text'
-        ? `iif(typeof(${column}) = 'text', json_quote(${column}), '\\')`
-        : `iif(typeof(${column}) in ('text', 'null'), json_quote(${column}), '\\')`;
-    const payload = `format('${payloadFormat}', ${payloadColumns.map(([, column, kind]) => value(column, kind)).join(', ')}, iif(typeof(seq) = 'integer', seq, '\\'))`;
-    // One pass over the rows in the order of the sequence's index, so the three lists are aligned; any
-    // other order would only break the links and send the batch to the rows.
+    const payload = `json_object(${payloadColumns.map(([key, column]) => `'${key}', ${column}`).join(', ')}, 'seq', seq)`;
+    // One pass over the rows in the order of the sequence's index, so the lists are aligned; any other
+    // order would only break the links and send the batch to the rows.
     return `count(*) as count, min(seq) as first_seq, max(seq) as last_seq,
       cast(group_concat(${payload}, char(10)) as blob) as payloads,
-      group_concat(iif(typeof(hash) = 'text', hash, '\\'), ',') as hashes,
-      group_concat(iif(typeof(prev_hash) = 'text', prev_hash, '\\'), ',') as prev_hashes`;
+      group_concat(iif(typeof(hash) = 'text', hash, '\\'), '') as hashes`;
   },
   postgres: () => {
+    const payloadFormat = `{${[...payloadColumns.map(([key]) => `"${key}":%s`), '"seq":%s'].join(',')}}`;
     const value = (column: string, kind: string) =>
       kind === 'text' ? `to_json(${column})::text` : `coalesce(to_json(${column})::text, 'null')`;
     const payload = `format('${payloadFormat}', ${payloadColumns.map(([, column, kind]) => value(column, kind)).join(', ')}, seq)`;
     return `count(*) as count, min(seq) as first_seq, max(seq) as last_seq,
       convert_to(string_agg(${payload}, E'\\n' order by seq), 'UTF8') as payloads,
-      string_agg(hash, ',' order by seq) as hashes,
-      string_agg(prev_hash, ',' order by seq) as prev_hashes`;
+      string_agg(hash, '' order by seq) as hashes`;
   },
 };
 
@@ -95,7 +90,6 @@ interface PackedRow {
   last_seq: number | bigint | string | null;
   payloads: Uint8Array | null;
   hashes: string | null;
-  prev_hashes: string | null;
 }
 
 /**
@@ -241,34 +235,88 @@ export class AuditRepository {
    * returns one row, the payloads written by the database itself, so that a million events cost no
    * million row objects. Batches are ranges of sequence numbers, each an index range scan with
    * nothing to sort or limit; a range that a gap left empty is skipped to the next event there is.
+   *
+   * The next batch is read while the caller works on this one: on PostgreSQL the server builds it;
+   * on an SQLite file a thread of its own with its own connection does (SqliteStatementThread), so
+   * that reading and hashing share the machine's cores. An in-memory SQLite database is read here.
    */
-  async *packedBatches(batchSize = 10_000): AsyncGenerator<PackedEvents> {
-    const columns = sql.raw(packedSelect[this.dialect]());
-    let after = 0;
-    for (;;) {
-      const { rows } = await sql<PackedRow>`select ${columns} from audit_event
-        where seq > ${after} and seq <= ${after + batchSize}`.execute(this.db);
-      const row = rows[0];
-      const count = row ? readInteger(row.count) : 0;
-      if (!row || count === 0 || row.first_seq === null || row.last_seq === null) {
-        const next = await this.db
-          .selectFrom('audit_event')
-          .select((eb) => eb.fn.min('seq').as('seq'))
-          .where('seq', '>', after)
-          .executeTakeFirst();
-        if (next?.seq === null || next?.seq === undefined) return;
-        after = readInteger(next.seq) - 1;
-        continue;
+  async *packedBatches(batchSize = 2_000): AsyncGenerator<PackedEvents> {
+    const select = `select ${packedSelect[this.dialect]()} from audit_event`;
+    const file = this.dialect === 'sqlite' ? await this.sqliteFile() : undefined;
+    const thread = file
+      ? new SqliteStatementThread<PackedRow>(file, `${select} where seq > ? and seq <= ?`)
+      : undefined;
+    const read = async (after: number): Promise<PackedRow | 'unpackable' | undefined> => {
+      try {
+        if (thread) return await thread.get(after, after + batchSize);
+        const { rows } = await sql<PackedRow>`${sql.raw(select)}
+          where seq > ${after} and seq <= ${after + batchSize}`.execute(this.db);
+        return rows[0];
+      } catch (error) {
+        // SQLite's json_object refuses a blob, which a text column of SQLite takes: the batch cannot
+        // be packed, and is read as rows (where any other failure shows again).
+        if (this.dialect === 'sqlite') return 'unpackable';
+        throw error;
       }
-      yield {
-        count,
-        firstSeq: readInteger(row.first_seq),
-        lastSeq: readInteger(row.last_seq),
-        payloads: row.payloads ?? new Uint8Array(),
-        hashes: row.hashes ?? '',
-        prevHashes: row.prev_hashes ?? '',
-      };
-      after += batchSize;
+    };
+    /** Starts reading the batch after `after`; a batch read ahead and never used fails silently. */
+    const readAhead = (after: number) => {
+      const pending = read(after);
+      pending.catch(() => undefined);
+      return pending;
+    };
+    try {
+      let after = 0;
+      let pending = readAhead(after);
+      for (;;) {
+        const row = await pending;
+        if (row === 'unpackable') {
+          pending = readAhead(after + batchSize);
+          yield {
+            count: 0,
+            firstSeq: after + 1,
+            lastSeq: after + batchSize,
+            payloads: new Uint8Array(),
+            hashes: '',
+          };
+          after += batchSize;
+          continue;
+        }
+        const count = row ? readInteger(row.count) : 0;
+        if (!row || count === 0 || row.first_seq === null || row.last_seq === null) {
+          const next = await this.db
+            .selectFrom('audit_event')
+            .select((eb) => eb.fn.min('seq').as('seq'))
+            .where('seq', '>', after)
+            .executeTakeFirst();
+          if (next?.seq === null || next?.seq === undefined) return;
+          after = readInteger(next.seq) - 1;
+          pending = readAhead(after);
+          continue;
+        }
+        pending = readAhead(after + batchSize);
+        yield {
+          count,
+          firstSeq: readInteger(row.first_seq),
+          lastSeq: readInteger(row.last_seq),
+          // A view as a Buffer (no copy), whose indexOf is the C library's byte search.
+          payloads: row.payloads
+            ? Buffer.from(row.payloads.buffer, row.payloads.byteOffset, row.payloads.byteLength)
+            : new Uint8Array(),
+          hashes: row.hashes ?? '',
+        };
+        after += batchSize;
+      }
+    } finally {
+      await thread?.close();
     }
+  }
+
+  /** The main database's file, or undefined for an in-memory database. */
+  private async sqliteFile(): Promise<string | undefined> {
+    const { rows } = await sql<{ file: string | null }>`select file from pragma_database_list
+      where name = 'main'`.execute(this.db);
+    const file = rows[0]?.file;
+    return file ? file : undefined;
   }
 }
