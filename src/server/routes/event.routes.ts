@@ -41,13 +41,16 @@ function credentialCheck(context: AppContext, request: FastifyRequest, actor: Ac
 export function eventRoutes(app: Router, context: AppContext, timing: LiveUpdatesTiming = liveUpdatesTiming) {
   const live = new LiveUpdates(context, app.log, timing);
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (safeMethods.has(request.method) || reply.statusCode >= 400) return;
-    live.nudge();
-    const action = request.routeOptions.config.action;
-    if ((action === 'session.delete' || action === 'token.revoke') && request.actor)
-      live.revalidate(request.actor.userId);
-    else if (action?.startsWith('user.') || action?.startsWith('organization.')) live.revalidate();
+  // A callback hook, not an async one: it runs after every response, and a read costs it no promise.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!safeMethods.has(request.method) && reply.statusCode < 400) {
+      live.nudge();
+      const action = request.routeOptions.config.action;
+      if ((action === 'session.delete' || action === 'token.revoke') && request.actor)
+        live.revalidate(request.actor.userId);
+      else if (action?.startsWith('user.') || action?.startsWith('organization.')) live.revalidate();
+    }
+    done();
   });
   app.addHook('preClose', async () => live.closeAll());
 
