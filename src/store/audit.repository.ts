@@ -253,9 +253,11 @@ export class AuditRepository {
           where seq > ${after} and seq <= ${after + batchSize}`.execute(this.db);
         return rows[0];
       } catch (error) {
-        // SQLite's json_object refuses a blob, which a text column of SQLite takes: the batch cannot
-        // be packed, and is read as rows (where any other failure shows again).
-        if (this.dialect === 'sqlite') return 'unpackable';
+        // SQLite's json_object refuses a blob, which a text column of SQLite takes: running the
+        // statement fails with SQLITE_ERROR, and the batch is read as rows. Any other failure (opening
+        // the file, preparing, the thread, the connection) is not the batch's.
+        const { code, during } = error as { code?: unknown; during?: unknown };
+        if (this.dialect === 'sqlite' && code === 'SQLITE_ERROR' && during !== 'open') return 'unpackable';
         throw error;
       }
     };
@@ -271,6 +273,9 @@ export class AuditRepository {
       for (;;) {
         const row = await pending;
         if (row === 'unpackable') {
+          // Only a row can fail the statement, so there is one; checked all the same, so that the
+          // walk ends with the chain whatever the failure.
+          if ((await this.nextSeqAfter(after)) === undefined) return;
           pending = readAhead(after + batchSize);
           yield {
             count: 0,
@@ -284,13 +289,9 @@ export class AuditRepository {
         }
         const count = row ? readInteger(row.count) : 0;
         if (!row || count === 0 || row.first_seq === null || row.last_seq === null) {
-          const next = await this.db
-            .selectFrom('audit_event')
-            .select((eb) => eb.fn.min('seq').as('seq'))
-            .where('seq', '>', after)
-            .executeTakeFirst();
-          if (next?.seq === null || next?.seq === undefined) return;
-          after = readInteger(next.seq) - 1;
+          const next = await this.nextSeqAfter(after);
+          if (next === undefined) return;
+          after = next - 1;
           pending = readAhead(after);
           continue;
         }
@@ -310,6 +311,16 @@ export class AuditRepository {
     } finally {
       await thread?.close();
     }
+  }
+
+  /** The first sequence number after `after`, or undefined at the end of the chain. */
+  private async nextSeqAfter(after: number): Promise<number | undefined> {
+    const next = await this.db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('seq', '>', after)
+      .executeTakeFirst();
+    return next?.seq === null || next?.seq === undefined ? undefined : readInteger(next.seq);
   }
 
   /** The main database's file, or undefined for an in-memory database. */

@@ -1,12 +1,16 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { renameSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyAuditChain, verifyAuditChainLinks } from '../../src/app/audit.ts';
-import { systemActor } from '../../src/app/context.ts';
+import { createContext, sha256Hex, systemActor } from '../../src/app/context.ts';
 import { AuditChain, type AuditEvent } from '../../src/core/audit/audit-event.ts';
 import { ChainVerifier } from '../../src/core/audit/chain-verifier.ts';
 import type { NewAuditEvent } from '../../src/store/audit.repository.ts';
+import { connect } from '../../src/store/dialect/connect.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { Store } from '../../src/store/unit-of-work.ts';
 import { dialects, freshDatabase, type TestDatabase } from '../support/databases.ts';
 
 /**
@@ -252,6 +256,36 @@ describe.each(dialects)('packed audit verification on %s', (dialect) => {
       });
       expect(hashAsBlob).toMatchObject({ ok: false, firstBadSeq: 5 });
       expect(await verifyAuditChainLinks(database.context, systemActor)).toMatchObject({ ok: true });
+    });
+
+    test('fails, rather than reading on without end, when its reader thread cannot open the file', async () => {
+      // The connection the app holds stays open; the thread's own connection finds no file.
+      const file = database.url.slice('sqlite:'.length);
+      renameSync(file, `${file}.moved`);
+      try {
+        await expect(verifyAuditChainLinks(database.context, systemActor)).rejects.toThrow(/open/);
+      } finally {
+        renameSync(`${file}.moved`, file);
+      }
+      expect(await verifyAuditChainLinks(database.context, systemActor)).toMatchObject({ ok: true });
+    });
+
+    test('verifies an in-memory database in this thread, and names a field turned into a blob there too', async () => {
+      const connection = connect('sqlite::memory:');
+      await migrateToLatest(connection.db);
+      const context = createContext(new Store(connection.db, connection.dialect, sha256Hex));
+      try {
+        for (let index = 0; index < 5; index += 1)
+          await context.store.transaction((repositories) => repositories.audit.append(plain));
+        expect(await verifyAuditChainLinks(context, systemActor)).toMatchObject({ ok: true, length: 5 });
+        await sql`update audit_event set action = cast(action as blob) where seq = 4`.execute(connection.db);
+        expect(await verifyAuditChainLinks(context, systemActor)).toMatchObject({
+          ok: false,
+          firstBadSeq: 4,
+        });
+      } finally {
+        await context.store.close();
+      }
     });
   }
 });

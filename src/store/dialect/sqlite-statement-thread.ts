@@ -12,15 +12,27 @@ import { Worker } from 'node:worker_threads';
  */
 const threadCode = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('query_only = ON');
-db.pragma('busy_timeout = 5000');
-const statement = db.prepare(workerData.sql);
+const failure = (error, during) => ({ message: String(error && error.message), code: error && error.code, during });
+let db;
+let statement;
+let openFailure;
+try {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('query_only = ON');
+  db.pragma('busy_timeout = 5000');
+  statement = db.prepare(workerData.sql);
+} catch (error) {
+  openFailure = failure(error, 'open');
+}
 parentPort.on('message', (parameters) => {
   if (parameters === null) {
-    db.close();
+    if (db) db.close();
     parentPort.close();
+    return;
+  }
+  if (openFailure) {
+    parentPort.postMessage({ error: openFailure });
     return;
   }
   try {
@@ -33,25 +45,31 @@ parentPort.on('message', (parameters) => {
     }
     parentPort.postMessage({ row }, transfer);
   } catch (error) {
-    parentPort.postMessage({ error: { message: String(error && error.message), code: error && error.code } });
+    parentPort.postMessage({ error: failure(error, 'run') });
   }
 });
 `;
 
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 
-/** A failure of the statement on its thread, with SQLite's code (`SQLITE_ERROR`, …). */
+/**
+ * A failure on the thread, with SQLite's code (`SQLITE_ERROR`, `SQLITE_CANTOPEN`, …): while opening
+ * the file and preparing the statement, or while running it for one call.
+ */
 export class SqliteThreadError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    readonly during: 'open' | 'run',
   ) {
     super(message);
     this.name = 'SqliteThreadError';
   }
 }
 
-type Answer<Row> = { readonly row: Row | undefined } | { readonly error: { message: string; code?: string } };
+type Answer<Row> =
+  | { readonly row: Row | undefined }
+  | { readonly error: { message: string; code?: string; during: 'open' | 'run' } };
 
 export class SqliteStatementThread<Row> {
   private readonly worker: Worker;
@@ -70,7 +88,8 @@ export class SqliteStatementThread<Row> {
     this.worker.on('message', (answer: Answer<Row>) => {
       const call = this.waiting.shift();
       if (!call) return;
-      if ('error' in answer) call.reject(new SqliteThreadError(answer.error.message, answer.error.code));
+      if ('error' in answer)
+        call.reject(new SqliteThreadError(answer.error.message, answer.error.code, answer.error.during));
       else call.resolve(answer.row);
     });
     const fail = (error: Error) => {
