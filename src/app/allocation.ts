@@ -15,7 +15,7 @@ import { Earmark, type EarmarkJson } from '../core/pledges/earmark.ts';
 import { Pledges } from '../core/pledges/pledge.ts';
 import type { Allocation } from '../store/allocation.repository.ts';
 import type { Repositories } from '../store/unit-of-work.ts';
-import { type AppContext, audit, authorize, timestamp } from './context.ts';
+import { type AppContext, audit, authorize, timestamp, today } from './context.ts';
 import { rateInForce } from './fx-rates.ts';
 import type { AfterWrite } from './idempotency.ts';
 import { writeEntries } from './ledger.ts';
@@ -170,10 +170,6 @@ interface ComputedPlan {
   readonly engine: EnginePlan;
   readonly lines: ReadonlyMap<string, PlanLine>;
   readonly pledges: ReadonlyMap<string, PlanPledge>;
-}
-
-function today(context: AppContext): string {
-  return timestamp(context).slice(0, 10);
 }
 
 function dollars(minor: bigint): Money {

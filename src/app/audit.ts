@@ -172,30 +172,27 @@ export async function verifyAuditChain(context: AppContext, actor: Actor): Promi
     if ((!signed || checkpoint.hash !== chainHash) && firstBadCheckpoint === undefined)
       firstBadCheckpoint = checkpoint.seq;
   };
-  /** Checks the checkpoints up to the event `seq`, the one at `seq` against its hash. */
-  const settle = async (seq: number, hash: string) => {
+  /** Checks the checkpoints up to the event `upTo`, each against the chain's hash at its sequence. */
+  const settle = async (upTo: number, chainHashAt: (seq: number) => string | undefined) => {
     for (;;) {
       const checkpoint = index < pending.length ? pending[index] : await nextCheckpoint();
-      if (!checkpoint || checkpoint.seq > seq) return;
-      checkCheckpoint(checkpoint, checkpoint.seq === seq ? hash : undefined);
+      if (!checkpoint || checkpoint.seq > upTo) return;
+      checkCheckpoint(checkpoint, chainHashAt(checkpoint.seq));
       index += 1;
     }
   };
   await walkChain(repositories, verifier, async (batch) => {
     if ('events' in batch) {
-      for (const event of batch.events) await settle(event.seq, event.hash);
+      for (const event of batch.events)
+        await settle(event.seq, (seq) => (seq === event.seq ? event.hash : undefined));
       return;
     }
     // Consecutive events: go from checkpoint to checkpoint rather than from event to event.
     const { firstSeq, count, hashes } = batch;
-    const lastSeq = firstSeq + count - 1;
-    for (;;) {
-      const checkpoint = index < pending.length ? pending[index] : await nextCheckpoint();
-      if (!checkpoint || checkpoint.seq > lastSeq) return;
-      const at = (checkpoint.seq - firstSeq) * hashDigits;
-      checkCheckpoint(checkpoint, checkpoint.seq >= firstSeq ? hashes.slice(at, at + hashDigits) : undefined);
-      index += 1;
-    }
+    await settle(firstSeq + count - 1, (seq) => {
+      const at = (seq - firstSeq) * hashDigits;
+      return seq >= firstSeq ? hashes.slice(at, at + hashDigits) : undefined;
+    });
   });
   for (let checkpoint = await nextCheckpoint(); checkpoint; checkpoint = await nextCheckpoint()) {
     checkCheckpoint(checkpoint, undefined);

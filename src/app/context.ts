@@ -4,6 +4,7 @@ import { Policy } from '../core/access/policy.ts';
 import { AuditChain, type AuditEvent, type AuditRecord, type Sha256Hex } from '../core/audit/audit-event.ts';
 import { canonicalJson } from '../core/audit/canonical-json.ts';
 import { Checkpoints } from '../core/audit/checkpoint.ts';
+import type { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
 import type { Repositories, Store } from '../store/unit-of-work.ts';
@@ -32,6 +33,11 @@ export function createContext(store: Store, overrides: Partial<Omit<AppContext, 
 
 export function timestamp(context: AppContext): string {
   return context.now().toISOString();
+}
+
+/** The day of `context.now()` in UTC. */
+export function today(context: AppContext): IsoDate {
+  return timestamp(context).slice(0, 10);
 }
 
 /** The system actor: writes made by `purl` on the operator's machine (migrations, demo, user add). */

@@ -14,7 +14,7 @@ export interface ChangedObject {
 
 /** The audit chain's head: the sequence number of the latest committed write. */
 export async function latestChange(context: AppContext): Promise<number> {
-  return (await context.store.read.audit.head()).seq;
+  return context.store.read.audit.headSeq();
 }
 
 /** Committed audit events after `seq`, in order, at most `limit` of them. */

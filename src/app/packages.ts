@@ -15,7 +15,7 @@ import type { Requirement } from '../core/requirements/requirement.ts';
 import type { PackageFilter } from '../store/package.repository.ts';
 import type { Page, PageRequest } from '../store/page.ts';
 import type { Repositories } from '../store/unit-of-work.ts';
-import { type AppContext, audit, authorize, timestamp } from './context.ts';
+import { type AppContext, audit, authorize, timestamp, today } from './context.ts';
 import { rateInForce } from './fx-rates.ts';
 import type { AfterWrite } from './idempotency.ts';
 import { writeEntries } from './ledger.ts';
@@ -81,10 +81,6 @@ export interface OpenPackageLine {
   readonly price: Money;
   /** USD minor units of the active allocations to the line. */
   readonly allocated: bigint;
-}
-
-function today(context: AppContext): IsoDate {
-  return timestamp(context).slice(0, 10);
 }
 
 function parseMoney(input: MoneyInput, path: string): Money {

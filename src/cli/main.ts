@@ -1,13 +1,9 @@
-import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { demoData } from '../../demo/demo-data.ts';
 import { verifyAuditChain } from '../app/audit.ts';
 import { systemActor } from '../app/context.ts';
 import { addOrganization, addUser } from '../app/directory.ts';
-import { exportLedger, type LedgerExport, ledgerExportFormats } from '../app/ledger.ts';
+import { exportLedger, ledgerExportFormats } from '../app/ledger.ts';
 import { loadDemo } from '../app/load-demo.ts';
 import { organizationKinds, Roles, roles } from '../core/access/roles.ts';
 import { Failure } from '../core/errors.ts';
@@ -17,6 +13,7 @@ import { registerImportExportCommands } from './commands/import-export.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerUserUnlockCommand } from './commands/user-unlock.ts';
 import { openContext, readEnvironment } from './environment.ts';
+import { emitFile } from './file-output.ts';
 import { ensureExamples } from './help.ts';
 import {
   bold,
@@ -219,27 +216,6 @@ user
 
 registerUserUnlockCommand(user);
 
-/** Writes the chunks to standard output, waiting whenever the reader (a pipe, a pager) is behind. */
-async function writeToStdout(chunks: AsyncIterable<string>): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-  }
-}
-
-/** Writes the chunks to `file` through a temporary file beside it: a failed export leaves no half file. */
-async function writeToFile(chunks: LedgerExport, file: string): Promise<number> {
-  const partial = `${file}.partial-${process.pid}`;
-  const output = createWriteStream(partial, { flags: 'wx' });
-  try {
-    await pipeline(Readable.from(chunks), output);
-    renameSync(partial, file);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    throw error;
-  }
-  return output.bytesWritten;
-}
-
 const exportCommand = program
   .command('export')
   .description('Export data for independent tools.')
@@ -268,11 +244,7 @@ Examples:
       const context = await openContext(readEnvironment(), { migrate: false });
       try {
         const exported = exportLedger(context, systemActor, options.format);
-        if (options.output === undefined) await writeToStdout(exported);
-        else {
-          const bytes = await writeToFile(exported, options.output);
-          say(`wrote ${options.output} (${bytes} bytes, ${exported.format} journal)`);
-        }
+        await emitFile(exported, options.output, `${exported.format} journal`);
       } finally {
         await context.store.close();
       }

@@ -40,9 +40,14 @@ export function progress(line: string): void {
   warn(errorDim(line));
 }
 
+/** `value` as one JSON document, indented, bigints as decimal strings, ending with a newline. */
+export function jsonDocument(value: unknown): string {
+  return `${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item), 2)}\n`;
+}
+
 /** Prints `value` as one JSON document (bigints as decimal strings), for scripts (`--json`). */
 export function sayJson(value: unknown): void {
-  say(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item), 2));
+  process.stdout.write(jsonDocument(value));
 }
 
 /** What to try next, for the codes an operator meets at the command line; docs/errors.md has them all. */

@@ -50,10 +50,13 @@ export const PageQuerySchema = Type.Object(
 );
 
 /** `?format=` of a list route: the whole list as a file instead of a page (docs/import.md, "Every other list"). */
-export const ExportFormatSchema = StringEnum(['csv', 'xlsx', 'json'] as const, {
-  description:
-    'Download the whole list (not paged; the caller’s rights and the other filters applied) as an attachment in this format instead',
-});
+export function exportFormat(description: string) {
+  return StringEnum(['csv', 'xlsx', 'json'] as const, { description });
+}
+
+export const ExportFormatSchema = exportFormat(
+  'Download the whole list (not paged; the caller’s rights and the other filters applied) as an attachment in this format instead',
+);
 
 /** A page query that can also ask for the whole list as a file. */
 export const PageExportQuerySchema = Type.Object(

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Limits } from '../core/limits.ts';
 import { packageStatuses, requestedPackageTransitions } from '../core/packages/package-status.ts';
-import { ExportFormatSchema, MoneySchema, StringEnum, text } from './common.schema.ts';
+import { ExportFormatSchema, exportFormat, MoneySchema, StringEnum, text } from './common.schema.ts';
 import { DateSchema } from './pledge.schema.ts';
 
 export const PackageStatusSchema = StringEnum(packageStatuses);
@@ -106,10 +106,9 @@ export const PackageListQuerySchema = Type.Object(
 export const PackageReadQuerySchema = Type.Object(
   {
     format: Type.Optional(
-      StringEnum(['csv', 'xlsx', 'json'] as const, {
-        description:
-          "Download the package's lines (ids, requirement, quantity, amount, funded, delivered) as an attachment in this format instead",
-      }),
+      exportFormat(
+        "Download the package's lines (ids, requirement, quantity, amount, funded, delivered) as an attachment in this format instead",
+      ),
     ),
   },
   { additionalProperties: false },

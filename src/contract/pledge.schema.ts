@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Limits } from '../core/limits.ts';
 import { pledgeStages, pledgeVisibilities } from '../core/pledges/pledge.ts';
-import { ExportFormatSchema, MoneySchema, StringEnum, text } from './common.schema.ts';
+import { ExportFormatSchema, exportFormat, MoneySchema, StringEnum, text } from './common.schema.ts';
 
 export const DateSchema = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -87,10 +87,7 @@ export const PledgeListQuerySchema = Type.Object(
     donor: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' })),
     stage: Type.Optional(StringEnum(pledgeStages)),
     format: Type.Optional(
-      StringEnum(['csv', 'xlsx', 'json'] as const, {
-        description:
-          'Download the whole list (not paged, the caller’s rights applied) in this format instead',
-      }),
+      exportFormat('Download the whole list (not paged, the caller’s rights applied) in this format instead'),
     ),
   },
   { additionalProperties: false },

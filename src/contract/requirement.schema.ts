@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Limits } from '../core/limits.ts';
 import { requirementVisibilities } from '../core/requirements/requirement.ts';
 import { requestedTransitions, requirementStatuses } from '../core/requirements/requirement-status.ts';
-import { MoneySchema, StringEnum, text } from './common.schema.ts';
+import { exportFormat, MoneySchema, StringEnum, text } from './common.schema.ts';
 
 export const RequirementStatusSchema = StringEnum(requirementStatuses);
 export const VisibilitySchema = StringEnum(requirementVisibilities);
@@ -91,10 +91,7 @@ export const RequirementListQuerySchema = Type.Object(
     status: Type.Optional(RequirementStatusSchema),
     category: Type.Optional(Type.String({ maxLength: Limits.codeLengthMax })),
     format: Type.Optional(
-      StringEnum(['csv', 'xlsx', 'json'] as const, {
-        description:
-          'Download the whole list (not paged, the caller’s rights applied) in this format instead',
-      }),
+      exportFormat('Download the whole list (not paged, the caller’s rights applied) in this format instead'),
     ),
   },
   { additionalProperties: false },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -33,7 +33,7 @@ import { requirementRoutes } from './routes/requirement.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tokenRoutes } from './routes/token.routes.ts';
 import { fieldErrors, validatorCompiler } from './validation.ts';
-import { dashboardPaths, indexWithPublicSummary } from './web-index.ts';
+import { dashboardPaths, indexPage, indexWithPublicSummary } from './web-index.ts';
 
 export interface AppOptions {
   readonly context: AppContext;
@@ -171,15 +171,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
 
+  const webRoot = options.webRoot;
+  const indexFile = webRoot ? join(webRoot, 'index.html') : undefined;
+  // Read once: the built page does not change while the server runs.
+  const index = indexFile && existsSync(indexFile) ? indexPage(readFileSync(indexFile, 'utf8')) : null;
   app.setNotFoundHandler(async (request, reply) => {
-    const webRoot = options.webRoot;
     const path = request.url.split('?')[0] ?? '';
     if (webRoot && (request.method === 'GET' || request.method === 'HEAD') && dashboardPaths.has(path)) {
       // The dashboard's figures come with the page (src/server/web-index.ts); without them, it asks.
-      const html = await indexWithPublicSummary(webRoot, options.context).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'index.html without the public summary');
-        return null;
-      });
+      const html = index
+        ? await indexWithPublicSummary(index, options.context).catch((error: unknown) => {
+            request.log.warn({ err: error }, 'index.html without the public summary');
+            return null;
+          })
+        : null;
       if (html !== null)
         return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
       return reply.sendFile('index.html');
@@ -216,9 +221,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
 
-  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
+  if (webRoot && indexFile && existsSync(indexFile)) {
     await app.register(fastifyStatic, {
-      root: options.webRoot,
+      root: webRoot,
       prefix: '/',
       wildcard: false,
       // `/` is answered by the not-found handler above, with the public summary in the page.

@@ -1,12 +1,13 @@
-import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type { Readable } from 'node:stream';
 import {
+  anyTable,
   type CellValue,
+  downloadBytes,
   type ExportColumn,
   type ExportTable,
   exportContentTypes,
-  safeText,
   tableDownload,
+  xlsxStream,
 } from '../app/export/table-export.ts';
 import type { PublicSummaryJson } from '../contract/index.ts';
 import {
@@ -19,9 +20,9 @@ import {
 
 /**
  * Reports (the public summary, the operator's reports of `purl report`) as tables, and their
- * downloads: CSV of one table, XLSX of every table with one sheet each. CSV goes through the shared
- * table writer (src/app/export/table-export.ts); the several-sheet workbook is written here with the
- * same cell rules: text neutralised against formula injection, amounts as exact text cells.
+ * downloads: CSV of one table, XLSX of every table with one sheet each, both through the shared
+ * table writer (src/app/export/table-export.ts): text neutralised against formula injection, amounts
+ * as exact text cells.
  */
 
 export const summaryTableNames = publicSummaryTableNames;
@@ -174,61 +175,15 @@ function exportTable(
 
 /** One table as CSV text (header row of column keys, CRLF records), through the shared writer. */
 export async function tableCsv(table: ReportTable): Promise<string> {
-  const download = tableDownload('csv', exportTable(table, table.name));
-  let text = '';
-  for await (const chunk of download.body) text += Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
-  return text;
+  return (await downloadBytes(tableDownload('csv', exportTable(table, table.name)))).toString('utf8');
 }
 
 /** Every table in one workbook, one sheet each, headed by the column keys as the CSV is. */
 export function tablesXlsx(tables: readonly ReportTable[]): Readable {
-  const output = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: output,
-    useStyles: true,
-    useSharedStrings: false,
-  });
-  const write = async () => {
-    for (const table of tables) {
-      const columns = exportColumns(table);
-      const sheet = workbook.addWorksheet(table.name);
-      sheet.columns = columns.map((column) => ({
-        header: column.key,
-        key: column.key,
-        width: column.kind === 'text' ? 40 : 18,
-        // Amounts stay exact text cells, right-aligned as numbers read.
-        style:
-          column.kind === 'integer'
-            ? {}
-            : { numFmt: '@', ...(column.kind === 'amount' ? { alignment: { horizontal: 'right' } } : {}) },
-      }));
-      sheet.getRow(1).font = { bold: true };
-      sheet.getRow(1).commit();
-      for (const row of table.rows) {
-        sheet
-          .addRow(
-            columns.map((column) => {
-              const value = column.value(row);
-              return column.kind === 'text' && typeof value === 'string' ? safeText(value) : value;
-            }),
-          )
-          .commit();
-      }
-      sheet.commit();
-    }
-    await workbook.commit();
-  };
-  write().catch((error: unknown) => output.destroy(error as Error));
-  return output;
+  return xlsxStream(tables.map((table) => anyTable(exportTable(table, table.name))));
 }
 
 export type ReportDownloadFormat = 'csv' | 'xlsx';
-
-async function bytesOf(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
 
 /**
  * The public summary as a file: CSV of one table (`totals` unless named), or XLSX with one sheet per
@@ -240,7 +195,7 @@ export async function summaryFile(
   table: SummaryTableName = 'totals',
 ): Promise<Buffer> {
   const tables = summaryTables(summary);
-  if (format === 'xlsx') return bytesOf(tablesXlsx(tables));
+  if (format === 'xlsx') return downloadBytes({ body: tablesXlsx(tables) });
   const chosen = tables.find((candidate) => candidate.name === table);
   if (chosen === undefined) throw new Error(`the summary has no table '${table}'`);
   return Buffer.from(await tableCsv(chosen), 'utf8');

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AppContext } from '../app/context.ts';
 import { cachedPublicSummary } from '../app/summary-cache.ts';
 import { presentPublicSummary } from './routes/public.routes.ts';
@@ -18,20 +16,29 @@ export function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/** The built index.html, split where the data block goes (before `</body>`); null without one. */
+export interface IndexPage {
+  readonly head: string;
+  readonly tail: string;
+}
+
+/** Splits index.html once, at start-up, where the summary's data block goes. */
+export function indexPage(html: string): IndexPage | null {
+  const end = html.lastIndexOf('</body>');
+  return end < 0 ? null : { head: html.slice(0, end), tail: html.slice(end) };
+}
+
 /**
  * The web app's index.html with the current public summary in it, as a JSON data block (which does
  * not run, so the content security policy's ban on inline scripts is kept): the dashboard draws its
  * first figures without waiting for a round trip to GET /api/v1/public/summary. The figures are
  * the public ones whoever asks (the principal is always `public`), from the same cache as that
- * route, so they are as current as its answer. Null when the built index.html has no `</body>`.
+ * route, so they are as current as its answer.
  */
-export async function indexWithPublicSummary(webRoot: string, context: AppContext): Promise<string | null> {
-  const html = await readFile(join(webRoot, 'index.html'), 'utf8');
-  const end = html.lastIndexOf('</body>');
-  if (end < 0) return null;
+export async function indexWithPublicSummary(page: IndexPage, context: AppContext): Promise<string> {
   const { body } = await cachedPublicSummary(context, 'public', 'html-data-block', (summary) =>
     jsonForScriptElement(presentPublicSummary(summary)),
   );
   const block = `<script type="application/json" id="${summaryElementId}">${body.toString('utf8')}</script>\n`;
-  return `${html.slice(0, end)}${block}${html.slice(end)}`;
+  return `${page.head}${block}${page.tail}`;
 }

@@ -204,32 +204,6 @@ export class AuditRepository {
     return rows.map(toEvent);
   }
 
-  /** Every event in order, one at a time. */
-  async *all(batchSize = 1000): AsyncGenerator<AuditEvent> {
-    for await (const batch of this.batches(batchSize)) yield* batch;
-  }
-
-  /**
-   * Every event in order, a batch at a time (keyset pagination on the sequence, so each batch is one
-   * index range scan whatever its position): what verification walks, without an await per event.
-   */
-  async *batches(batchSize = 2000): AsyncGenerator<AuditEvent[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('audit_event')
-        .selectAll()
-        .where('seq', '>', after)
-        .orderBy('seq')
-        .limit(batchSize)
-        .execute();
-      if (rows.length) yield rows.map(toEvent);
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < batchSize) return;
-      after = readInteger(last.seq);
-    }
-  }
-
   /**
    * Every event in order, packed for verification (see PackedEvents): one query per batch that
    * returns one row, the payloads written by the database itself, so that a million events cost no

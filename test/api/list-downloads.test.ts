@@ -8,7 +8,7 @@ import type { AllocationPlanJson, PackageJson, PledgeJson, ProposalJson } from '
 import { buildApp } from '../../src/server/app.ts';
 import { type Client, testPassword, usd } from '../support/api.ts';
 import { dialects, freshDatabase, type TestDatabase } from '../support/databases.ts';
-import { logIn } from '../support/pledges.ts';
+import { everyItem, logIn } from '../support/pledges.ts';
 
 /**
  * The list downloads beyond the import templates (`?format=csv|xlsx|json` on the packages, a
@@ -49,22 +49,6 @@ async function rowsOf(format: Format, response: LightMyRequestResponse, sheet?: 
     else rows.push(Object.fromEntries(header.map((key, index) => [key, text(values[index])])));
   });
   return rows;
-}
-
-/** Every item of a JSON list, through its cursors. */
-async function everyItem<T>(client: Client, url: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const separator = url.includes('?') ? '&' : '?';
-    const next = `${url}${separator}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const response = await client.request('GET', next);
-    expect(response.statusCode, response.body).toBe(200);
-    const page = response.json() as { items: T[]; nextCursor: string | null };
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
 }
 
 const withFormat = (url: string, format: Format) => `${url}${url.includes('?') ? '&' : '?'}format=${format}`;
@@ -243,12 +227,6 @@ describe.each(dialects)('list downloads on %s', (dialect) => {
       expect(row?.name).toBe(`'${hostileName}`);
       for (const each of rows) expect(each.name).not.toMatch(/^[=+\-@\t\r]/);
     }
-    const response = await coordinator.request('GET', '/api/v1/packages?format=xlsx');
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
-    workbook.worksheets[0]?.eachRow((row) =>
-      row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)),
-    );
     const json = await rowsOf('json', await coordinator.request('GET', '/api/v1/packages?format=json'));
     expect(json.find((row) => row.id === pkg.id)?.name).toBe(hostileName);
   });

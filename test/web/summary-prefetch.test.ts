@@ -49,16 +49,6 @@ describe('the public summary prefetch', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('a page that asks before taking it gets the delivered summary, then asks the server', async () => {
-    const fetch = answering();
-    const delivered = JSON.parse(summaryBody);
-    const api = new ApiClient();
-    api.prefetchPublicSummary(delivered);
-    expect(await api.publicSummary()).toBe(delivered);
-    expect(fetch).not.toHaveBeenCalled();
-    expect(api.takeDeliveredSummary()).toBeNull();
-  });
-
   test('a tab with a stored session keeps no delivered summary (it is not a visitor)', () => {
     const fetch = answering();
     const session = { csrfToken: 'c', expiresAt: '2099-01-01T00:00:00Z' };

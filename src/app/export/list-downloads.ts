@@ -2,21 +2,20 @@ import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Actor } from '../../core/directory/organization.ts';
 import { Failure } from '../../core/errors.ts';
 import type { AccountName } from '../../core/ledger/account.ts';
-import { Limits } from '../../core/limits.ts';
 import { Money } from '../../core/money/money.ts';
 import type { RecordedEntry } from '../../store/ledger.repository.ts';
-import type { Page, PageRequest } from '../../store/page.ts';
 import type { StoredPledge } from '../../store/pledge.repository.ts';
 import type { UserWithOrganization } from '../../store/user.repository.ts';
 import { type AllocationPlan, type PlannedAllocation, planAllocation } from '../allocation.ts';
 import { type AuditQuery, listAuditEvents } from '../audit.ts';
 import { listCategories } from '../categories.ts';
-import { type AppContext, timestamp } from '../context.ts';
+import { type AppContext, today } from '../context.ts';
 import { listOrganizations, listUsers } from '../directory.ts';
 import { getRateInForce, listFxRates } from '../fx-rates.ts';
 import { accountBalances, listEntries } from '../ledger.ts';
 import { getPackage, listPackages, type PackageView } from '../packages.ts';
 import { getPledge } from '../pledges.ts';
+import { everyItem } from './paged-lists.ts';
 import {
   anyTable,
   type ExportColumn,
@@ -36,25 +35,6 @@ import {
  * Column style (docs/import.md, "Every other list"): stable ids and codes first; every amount an exact decimal string
  * beside its ISO 4217 code; a converted amount with the rate, its date and its source.
  */
-
-const day = (context: AppContext): IsoDate => timestamp(context).slice(0, 10);
-
-/**
- * Every item of a paged list use case, read lazily as the download consumes it. The first page
- * is read now, so a refusal or a bad filter is the response's status, not a broken download.
- */
-async function everyItem<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<AsyncIterable<T>> {
-  const first = await list({ limit: Limits.pageSizeMax, cursor: null });
-  return (async function* () {
-    yield* first.items;
-    let cursor = first.nextCursor;
-    while (cursor !== null) {
-      const page = await list({ limit: Limits.pageSizeMax, cursor });
-      yield* page.items;
-      cursor = page.nextCursor;
-    }
-  })();
-}
 
 async function* flatMapOf<T, U>(items: AsyncIterable<T>, each: (item: T) => Iterable<U>): AsyncIterable<U> {
   for await (const item of items) yield* each(item);
@@ -91,7 +71,7 @@ export async function exportPackages(
 ): Promise<TableDownload> {
   const rows = await everyItem((page) => listPackages(context, actor, filter, page));
   return tableDownload(format, {
-    name: `packages-${day(context)}`,
+    name: `packages-${today(context)}`,
     sheetName: 'packages',
     columns: packageColumns,
     rows,
@@ -132,7 +112,7 @@ export async function exportPackageLines(
 ): Promise<TableDownload> {
   const view = await getPackage(context, actor, id);
   return tableDownload(format, {
-    name: `package-${view.package.ref}-lines-${day(context)}`,
+    name: `package-${view.package.ref}-lines-${today(context)}`,
     sheetName: 'lines',
     columns: packageLineColumns,
     rows: view.package.lines.map((line) => ({ view, line })),
@@ -265,7 +245,7 @@ export async function exportBalances(
 ): Promise<TableDownload> {
   const balances = await accountBalances(context, actor, asOf);
   return tableDownload(format, {
-    name: `ledger-balances-${asOf ?? day(context)}`,
+    name: `ledger-balances-${asOf ?? today(context)}`,
     sheetName: 'balances',
     rows: balances,
     columns: [
@@ -295,7 +275,7 @@ export async function exportEntries(
   const entries = await everyItem((page) => listEntries(context, actor, filter, page));
   const rows = flatMapOf(entries, (entry) => entry.postings.map((posting) => ({ entry, posting })));
   return tableDownload<PostingRow>(format, {
-    name: `ledger-entries-${filter.asOf ?? day(context)}`,
+    name: `ledger-entries-${filter.asOf ?? today(context)}`,
     sheetName: 'entries',
     rows,
     columns: [
@@ -348,7 +328,7 @@ export async function exportAuditEvents(
 ): Promise<TableDownload> {
   const rows = await everyItem((page) => listAuditEvents(context, actor, query, page));
   return tableDownload(format, {
-    name: `audit-${day(context)}`,
+    name: `audit-${today(context)}`,
     sheetName: 'audit',
     rows,
     columns: [
@@ -382,7 +362,7 @@ export async function exportFxRates(
       ? [await getRateInForce(context, actor, currency, date)]
       : await everyItem((page) => listFxRates(context, actor, currency ? { currency } : {}, page));
   return tableDownload(format, {
-    name: `fx-rates-${day(context)}`,
+    name: `fx-rates-${today(context)}`,
     sheetName: 'fx-rates',
     rows,
     columns: [
@@ -401,7 +381,7 @@ export async function exportCategories(
 ): Promise<TableDownload> {
   const rows = await everyItem((page) => listCategories(context, actor, page));
   return tableDownload(format, {
-    name: `categories-${day(context)}`,
+    name: `categories-${today(context)}`,
     sheetName: 'categories',
     rows,
     columns: [
@@ -418,7 +398,7 @@ export async function exportOrganizations(
 ): Promise<TableDownload> {
   const rows = await everyItem((page) => listOrganizations(context, actor, page));
   return tableDownload(format, {
-    name: `organizations-${day(context)}`,
+    name: `organizations-${today(context)}`,
     sheetName: 'organizations',
     rows,
     columns: [
@@ -438,7 +418,7 @@ export async function exportUsers(
 ): Promise<TableDownload> {
   const rows = await everyItem((page) => listUsers(context, actor, page));
   return tableDownload<UserWithOrganization>(format, {
-    name: `users-${day(context)}`,
+    name: `users-${today(context)}`,
     sheetName: 'users',
     rows,
     columns: [

@@ -107,7 +107,11 @@ export function anyTable<Row>(table: ExportTable<Row>): AnyExportTable {
   return table as unknown as AnyExportTable;
 }
 
-function xlsxStream(tables: readonly AnyExportTable[]): Readable {
+/**
+ * Tables as one workbook, streamed, one sheet each (and a notes sheet after a table that has notes),
+ * headed by the column keys as the CSV is: what every XLSX download and report is written with.
+ */
+export function xlsxStream(tables: readonly AnyExportTable[]): Readable {
   const output = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
@@ -120,9 +124,13 @@ function xlsxStream(tables: readonly AnyExportTable[]): Readable {
       sheet.columns = table.columns.map((column) => ({
         header: column.key,
         key: column.key,
-        width: column.kind === 'text' ? 40 : 16,
-        // Amount and text columns are Text-formatted, so what a person types there stays text.
-        style: column.kind === 'integer' ? {} : { numFmt: '@' },
+        width: column.kind === 'text' ? 40 : 18,
+        // Amount and text columns are Text-formatted, so what a person types there stays text (and
+        // an amount stays exact); amounts are right-aligned, as numbers read.
+        style:
+          column.kind === 'integer'
+            ? {}
+            : { numFmt: '@', ...(column.kind === 'amount' ? { alignment: { horizontal: 'right' } } : {}) },
       }));
       sheet.getRow(1).font = { bold: true };
       sheet.getRow(1).commit();
@@ -182,7 +190,7 @@ export function tablesDownload(
 }
 
 /** Reads a whole download into memory (tests, small tables). */
-export async function downloadBytes(download: TableDownload): Promise<Buffer> {
+export async function downloadBytes(download: Pick<TableDownload, 'body'>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of download.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);

@@ -1,13 +1,12 @@
 import type { Actor } from '../../core/directory/organization.ts';
 import { Failure } from '../../core/errors.ts';
 import { type ImportKind, importTemplates, type TemplateColumn } from '../../core/imports/import-template.ts';
-import { Limits } from '../../core/limits.ts';
 import { Money } from '../../core/money/money.ts';
 import { Rate } from '../../core/money/rate.ts';
 import type { Requirement } from '../../core/requirements/requirement.ts';
-import type { Page, PageRequest } from '../../store/page.ts';
 import type { StoredPledge } from '../../store/pledge.repository.ts';
 import type { AppContext } from '../context.ts';
+import { allItems } from '../export/paged-lists.ts';
 import {
   type ColumnKind,
   type ExportColumn,
@@ -23,18 +22,6 @@ import type { SheetFormat } from './sheet-reader.ts';
 
 export function isExportFormat(value: string): value is ExportFormat {
   return (exportFormats as readonly string[]).includes(value);
-}
-
-/** Every page of a list use case: the use case applies the caller's rights, page by page. */
-async function everyItem<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await list({ limit: Limits.pageSizeMax, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
 }
 
 const kindOf = (column: TemplateColumn, text: readonly string[]): ColumnKind =>
@@ -74,7 +61,7 @@ export async function exportRequirements(
   actor: Actor,
   format: ExportFormat,
 ): Promise<TableDownload> {
-  const lines = await everyItem((page) => listRequirements(context, actor, {}, page));
+  const lines = await allItems((page) => listRequirements(context, actor, {}, page));
   lines.sort(
     (a, b) =>
       (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
@@ -145,7 +132,7 @@ export async function exportPledges(
   actor: Actor,
   format: ExportFormat,
 ): Promise<TableDownload> {
-  const pledges = await everyItem((page) => listPledges(context, actor, {}, page));
+  const pledges = await allItems((page) => listPledges(context, actor, {}, page));
   const byId = new Map(pledges.map((pledge) => [pledge.id, pledge]));
   const depth = new Map(pledges.map((pledge) => [pledge.id, depthOf(pledge, byId)]));
   const refNumber = (pledge: StoredPledge) => Number.parseInt(pledge.ref.replace(/^\D+/, ''), 10);

@@ -1,6 +1,4 @@
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { systemActor } from '../../app/context.ts';
 import type { ImportOutcome } from '../../app/imports/import-files.ts';
@@ -9,6 +7,7 @@ import { Failure } from '../../core/errors.ts';
 import type { ImportKind } from '../../core/imports/import-template.ts';
 import { Limits } from '../../core/limits.ts';
 import { openContext, readEnvironment } from '../environment.ts';
+import { emitFile } from '../file-output.ts';
 import { dim, run, say, sayJson, warn } from '../output.ts';
 
 // exceljs and the CSV libraries are loaded by these commands only: every other command starts faster.
@@ -24,23 +23,6 @@ function formatOfFileName(name: string): SheetFormat | undefined {
 }
 
 /** Writes a download to `file` through a temporary file beside it: a failed export leaves no half file. */
-export async function writeDownload(body: Readable, file: string): Promise<number> {
-  const partial = `${file}.partial-${process.pid}`;
-  const output = createWriteStream(partial, { flags: 'wx' });
-  try {
-    await pipeline(body, output);
-    renameSync(partial, file);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    throw error;
-  }
-  return output.bytesWritten;
-}
-
-export async function writeToStdout(body: Readable): Promise<void> {
-  await pipeline(body, process.stdout, { end: false });
-}
-
 /**
  * A progress bar on standard error while a file is read: redrawn in place at a terminal, else one
  * count line at the end (logs and pipes get no control characters).
@@ -121,8 +103,7 @@ Examples:
             const format = target === undefined ? 'csv' : formatOfFileName(target);
             if (!format) throw new Failure('VALIDATION_FAILED', 'The template is written as .xlsx or .csv.');
             const download = (await loadExports()).importTemplate(kind, format);
-            if (target === undefined) await writeToStdout(download.body);
-            else say(`wrote ${target} (${await writeDownload(download.body, target)} bytes)`);
+            await emitFile(download.body, target);
             return;
           }
           if (file === undefined)
@@ -180,8 +161,7 @@ Examples:
         try {
           const exporter = kind === 'requirements' ? exportRequirements : exportPledges;
           const download = await exporter(context, systemActor, options.format);
-          if (options.output === undefined) await writeToStdout(download.body);
-          else say(`wrote ${options.output} (${await writeDownload(download.body, options.output)} bytes)`);
+          await emitFile(download.body, options.output);
         } finally {
           await context.store.close();
         }

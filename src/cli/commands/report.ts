@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { systemActor } from '../../app/context.ts';
 import {
@@ -13,9 +13,9 @@ import type { ReportTable } from '../../core/reports/report-table.ts';
 import { summaryTableNames, summaryTables, tableCsv, tablesXlsx } from '../../server/report-export.ts';
 import { presentPublicSummary } from '../../server/routes/public.routes.ts';
 import { openContext, readEnvironment } from '../environment.ts';
-import { bold, dim, run, say, sayJson } from '../output.ts';
+import { emitFile } from '../file-output.ts';
+import { bold, dim, jsonDocument, run, say } from '../output.ts';
 import { renderTable } from '../table.ts';
-import { writeDownload, writeToStdout } from './import-export.ts';
 
 const reportFormats = ['table', 'csv', 'json', 'xlsx'] as const;
 type ReportFormat = (typeof reportFormats)[number];
@@ -57,22 +57,12 @@ function checkOutput(format: ReportFormat, options: ReportOptions): void {
     throw new Failure('VALIDATION_FAILED', 'An xlsx report is binary: pass --output FILE.');
 }
 
-/** Writes a report file to --output (through a temporary file) or to standard output. */
-async function emit(body: Readable | string, output: string | undefined): Promise<void> {
-  const stream = typeof body === 'string' ? Readable.from([body]) : body;
-  if (output === undefined) await writeToStdout(stream);
-  else say(`wrote ${output} (${await writeDownload(stream, output)} bytes)`);
-}
-
 /** The tables as the chosen file format: csv of the first table, xlsx with one sheet per table. */
 async function fileOf(tables: readonly ReportTable[], format: 'csv' | 'xlsx'): Promise<Readable | string> {
   if (format === 'xlsx') return tablesXlsx(tables);
   const [table] = tables;
   return table ? tableCsv(table) : '';
 }
-
-const jsonText = (value: unknown) =>
-  `${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item), 2)}\n`;
 
 function printTables(tables: readonly ReportTable[]): void {
   tables.forEach((table, index) => {
@@ -118,10 +108,9 @@ Examples:
           await context.store.close();
         }
         const document = { report: name, asOf: report.asOf, items: report.table.rows };
-        if (format === 'json' && options.output === undefined) sayJson(document);
-        else if (format === 'json') await emit(jsonText(document), options.output);
+        if (format === 'json') await emitFile(jsonDocument(document), options.output);
         else if (format === 'table') printTables([report.table]);
-        else await emit(await fileOf([report.table], format), options.output);
+        else await emitFile(await fileOf([report.table], format), options.output);
       }),
     );
 }
@@ -176,11 +165,7 @@ Examples:
         } finally {
           await context.store.close();
         }
-        if (format === 'json') {
-          if (options.output === undefined) sayJson(summary);
-          else await emit(jsonText(summary), options.output);
-          return;
-        }
+        if (format === 'json') return emitFile(jsonDocument(summary), options.output);
         const tables = summaryTables(summary);
         const name = options.table ?? (format === 'csv' ? 'totals' : undefined);
         const chosen = name === undefined ? tables : tables.filter((table) => table.name === name);
@@ -197,7 +182,7 @@ Examples:
           say('');
         }
         if (format === 'table') printTables(chosen);
-        else await emit(await fileOf(chosen, format), options.output);
+        else await emitFile(await fileOf(chosen, format), options.output);
       }),
     );
 

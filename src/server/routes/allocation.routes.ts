@@ -16,14 +16,14 @@ import {
   type AllocationPlanJson,
   AllocationPlanSchema,
   AllocationPreviewRequestSchema,
+  exportFormat,
   ProblemSchema,
   StringEnum,
   WriteHeadersSchema,
 } from '../../contract/index.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
-import { sendDownload } from './import.routes.ts';
-import { type Router, replyIdempotent } from './route-helpers.ts';
+import { type Router, replyIdempotent, sendDownload } from './route-helpers.ts';
 
 type Usd = { amount: string; currency: 'USD' };
 
@@ -141,10 +141,9 @@ export function allocationRoutes(app: Router, context: AppContext): void {
         querystring: Type.Object(
           {
             format: Type.Optional(
-              StringEnum(['csv', 'xlsx', 'json'] as const, {
-                description:
-                  "Download the plan as tables instead: xlsx, one sheet per table; csv and json, the one named by table. Each allocation has the pledge's own amount and currency, the USD, and the pledge's locked rate and rate date",
-              }),
+              exportFormat(
+                "Download the plan as tables instead: xlsx, one sheet per table; csv and json, the one named by table. Each allocation has the pledge's own amount and currency, the USD, and the pledge's locked rate and rate date",
+              ),
             ),
             table: Type.Optional(
               StringEnum(planTableNames, {

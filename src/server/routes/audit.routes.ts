@@ -5,8 +5,7 @@ import { exportAuditEvents } from '../../app/export/list-downloads.ts';
 import { DateSchema, ExportFormatSchema, PageSchema } from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
-import { sendDownload } from './import.routes.ts';
-import { pageOf, type Router } from './route-helpers.ts';
+import { pageOf, type Router, sendDownload } from './route-helpers.ts';
 
 const AuditEventSchema = Type.Object({
   seq: Type.Integer(),

@@ -13,8 +13,7 @@ import {
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { sendDownload } from './import.routes.ts';
-import { pageOf, type Router } from './route-helpers.ts';
+import { pageOf, type Router, sendDownload } from './route-helpers.ts';
 
 export function directoryRoutes(app: Router, context: AppContext): void {
   app.get(

@@ -5,8 +5,7 @@ import { getRateInForce, importEcbRates, listFxRates, recordFxRate } from '../..
 import { FxRateQuerySchema, FxRateSchema, PageSchema, ProblemSchema } from '../../contract/index.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
-import { sendDownload } from './import.routes.ts';
-import { pageOf, type Router } from './route-helpers.ts';
+import { pageOf, type Router, sendDownload } from './route-helpers.ts';
 
 export function fxRateRoutes(app: Router, context: AppContext): void {
   app.get(

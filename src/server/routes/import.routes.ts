@@ -1,7 +1,5 @@
-import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import type { TableDownload } from '../../app/export/table-export.ts';
 import { type ImportOutcome, importPledges, importRequirements } from '../../app/imports/import-files.ts';
 import { importTemplate } from '../../app/imports/list-exports.ts';
 import { type SheetFormat, sourceOfBuffer, xlsxContentType } from '../../app/imports/sheet-reader.ts';
@@ -11,16 +9,7 @@ import { Failure } from '../../core/errors.ts';
 import { type ImportKind, importKinds } from '../../core/imports/import-template.ts';
 import { Limits } from '../../core/limits.ts';
 import { actorOf } from '../plugins/access.ts';
-import type { Router } from './route-helpers.ts';
-
-/** Sends a table download (a list export, a template) as an attachment, streamed. */
-export function sendDownload(reply: FastifyReply, download: TableDownload): FastifyReply {
-  return reply
-    .header('content-type', download.contentType)
-    .header('content-disposition', `attachment; filename="${download.fileName}"`)
-    .header('cache-control', 'no-store')
-    .send(download.body);
-}
+import { type Router, sendDownload } from './route-helpers.ts';
 
 const ImportOutcomeSchema = Type.Object({
   kind: StringEnum(importKinds),

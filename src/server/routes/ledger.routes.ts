@@ -15,8 +15,7 @@ import {
 import { Limits } from '../../core/limits.ts';
 import { Money } from '../../core/money/money.ts';
 import { actorOf } from '../plugins/access.ts';
-import { sendDownload } from './import.routes.ts';
-import { pageOf, type Router } from './route-helpers.ts';
+import { pageOf, type Router, sendDownload } from './route-helpers.ts';
 
 export function ledgerRoutes(app: Router, context: AppContext): void {
   app.get(

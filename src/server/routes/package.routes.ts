@@ -34,8 +34,14 @@ import {
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { sendDownload } from './import.routes.ts';
-import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
+import {
+  etagOf,
+  pageOf,
+  type Router,
+  replyIdempotent,
+  sendDownload,
+  versionFromIfMatch,
+} from './route-helpers.ts';
 
 const problems = WriteProblemResponses;
 

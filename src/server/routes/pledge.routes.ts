@@ -19,8 +19,14 @@ import { type ReceiptJson, ReceiptSchema } from '../../contract/receipt.schema.t
 import type { StoredPledge } from '../../store/pledge.repository.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { sendDownload } from './import.routes.ts';
-import { etagOf, pageOf, type Router, replyIdempotent, versionFromIfMatch } from './route-helpers.ts';
+import {
+  etagOf,
+  pageOf,
+  type Router,
+  replyIdempotent,
+  sendDownload,
+  versionFromIfMatch,
+} from './route-helpers.ts';
 
 const problems = WriteProblemResponses;
 

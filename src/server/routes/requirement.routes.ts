@@ -31,8 +31,7 @@ import {
 } from '../../contract/index.ts';
 import { actorOf } from '../plugins/access.ts';
 import { present } from '../presenters.ts';
-import { sendDownload } from './import.routes.ts';
-import { etagOf, pageOf, type Router, versionFromIfMatch } from './route-helpers.ts';
+import { etagOf, pageOf, type Router, sendDownload, versionFromIfMatch } from './route-helpers.ts';
 
 const problems = { 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 422: ProblemSchema };
 

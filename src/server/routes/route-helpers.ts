@@ -9,6 +9,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { AppContext } from '../../app/context.ts';
+import type { TableDownload } from '../../app/export/table-export.ts';
 import {
   type AfterWrite,
   digestRequest,
@@ -92,4 +93,13 @@ export async function replyIdempotent<T, Body>(
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   reply.code(outcome.status);
   return outcome.body as Body;
+}
+
+/** Sends a table download (a list export, a template) as an attachment, streamed. */
+export function sendDownload(reply: FastifyReply, download: TableDownload): FastifyReply {
+  return reply
+    .header('content-type', download.contentType)
+    .header('content-disposition', `attachment; filename="${download.fileName}"`)
+    .header('cache-control', 'no-store')
+    .send(download.body);
 }

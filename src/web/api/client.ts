@@ -358,8 +358,6 @@ export class ApiClient {
 
   /** The public figures, the same for everyone; no login needed. */
   publicSummary(): Promise<PublicSummaryJson> {
-    const delivered = this.takeDeliveredSummary();
-    if (delivered) return Promise.resolve(delivered);
     const prefetched = this.prefetchedSummary;
     if (prefetched) {
       this.prefetchedSummary = null;

@@ -55,7 +55,6 @@ export function PublicDashboardPage({ autoFocus }: { readonly autoFocus: boolean
     const summary = api.takeDeliveredSummary();
     return summary ? { status: 'loaded', summary } : { status: 'loading' };
   });
-  const delivered = useRef(load.status === 'loaded');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusOnMount = useRef(autoFocus);
   const marked = useRef(false);
@@ -75,10 +74,12 @@ export function PublicDashboardPage({ autoFocus }: { readonly autoFocus: boolean
       cancelled = true;
     };
   }, [api]);
+  // The delivered figures stand for as long as the API client they came with: a second run of the
+  // effect (React's strict mode) fetches nothing, a new client (a log-in) fetches its own.
+  const deliveredWith = useRef(load.status === 'loaded' ? fetchSummary : null);
 
   useEffect(() => {
-    if (!delivered.current) return fetchSummary();
-    delivered.current = false;
+    if (deliveredWith.current !== fetchSummary) return fetchSummary();
   }, [fetchSummary]);
 
   // Only when the page is opened: a link to a section of the page must not pull focus back up.
@@ -223,185 +224,200 @@ function Dashboard({ summary }: { readonly summary: PublicSummaryJson }) {
       </Section>
 
       {complete ? (
-        <>
-          <Section id="dashboard-packages" title={t.dashboard.packagesHeading}>
-            {summary.packages.length === 0 ? (
-              <p className="empty">{t.dashboard.noPackages}</p>
-            ) : (
-              <DataTable caption={t.dashboard.packagesCaption} table={tables.packages} asOf={summary.asOf}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.dashboard.columns.rank}</th>
-                    <th scope="col">{t.dashboard.columns.package}</th>
-                    <th scope="col">{t.dashboard.columns.status}</th>
-                    <th scope="col" className="numeric">
-                      {t.dashboard.columns.price}
-                    </th>
-                    <th scope="col" className="numeric">
-                      {t.dashboard.columns.funded}
-                    </th>
-                    <th scope="col">{t.dashboard.columns.coverage}</th>
-                    <th scope="col">{t.dashboard.columns.fundedBy}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {summary.packages.map((pkg) => (
-                    <tr key={pkg.ref} data-package={pkg.ref}>
-                      <td className="rank">{formatCount(pkg.rank, locale)}</td>
-                      <th scope="row" className="ref">
-                        {pkg.ref}
-                      </th>
-                      <td>
-                        <PackageStatusBadge status={pkg.status} />
-                      </td>
-                      <td className="numeric">
-                        {pkg.price ? (
-                          formatMoney(pkg.price, locale)
-                        ) : (
-                          <span className="muted">{t.dashboard.notPriced}</span>
-                        )}
-                      </td>
-                      <td className="numeric">{formatMoney(pkg.funded, locale)}</td>
-                      <td className="coverage-cell">
-                        <CoverageBar coverage={pkg.coverage} label={t.coverage.label(pkg.ref)} compact />
-                      </td>
-                      <td>
-                        {pkg.donors.length === 0 ? (
-                          <span className="muted">—</span>
-                        ) : (
-                          <ul className="plain-list">
-                            {pkg.donors.map((donor) => (
-                              <li key={donor.code}>
-                                {donor.name} ({donor.code}): {formatMoney(donor.allocated, locale)}
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </DataTable>
-            )}
-            {tables.packageDonors.rows.length === 0 ? (
-              summary.packages.length > 0 && <p className="empty">{t.dashboard.noPackageDonors}</p>
-            ) : (
-              <DataTable
-                caption={t.dashboard.packageDonorsCaption}
-                table={tables.packageDonors}
-                asOf={summary.asOf}
-              >
-                <thead>
-                  <tr>
-                    <th scope="col">{t.dashboard.columns.package}</th>
-                    <th scope="col">{t.dashboard.columns.donor}</th>
-                    <th scope="col" className="numeric">
-                      {t.dashboard.columns.allocated}
-                    </th>
-                    <th scope="col" className="numeric">
-                      {t.dashboard.columns.share}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {summary.packages.flatMap((pkg) =>
-                    pkg.donors.map((donor) => (
-                      <tr key={`${pkg.ref}:${donor.code}`} data-package={pkg.ref} data-donor={donor.code}>
-                        <td className="ref">{pkg.ref}</td>
-                        <th scope="row">
-                          {donor.name} ({donor.code})
-                        </th>
-                        <td className="numeric">{formatMoney(donor.allocated, locale)}</td>
-                        <td className="numeric">{shareText(donor.allocated, pkg.price, locale)}</td>
-                      </tr>
-                    )),
-                  )}
-                </tbody>
-              </DataTable>
-            )}
-            <p className="figure-rule">{t.coverage.rule}</p>
-          </Section>
-
-          <Section id="dashboard-donors" title={t.dashboard.donorsHeading}>
-            <ChartFigure
-              title={t.dashboard.charts.donorsTitle}
-              table={t.dashboard.donorsCaption}
-              chart={DonorsChart}
-              summary={summary}
-            />
-            <StageTable
-              caption={t.dashboard.donorsCaption}
-              table={tables.donors}
-              asOf={summary.asOf}
-              firstColumn={t.dashboard.columns.donor}
-              rows={summary.byDonor.map((row) => ({
-                key: row.code,
-                label: `${row.name} (${row.code})`,
-                row,
-              }))}
-            />
-            <p className="figure-rule">{t.dashboard.donorUndisclosedNote}</p>
-          </Section>
-
-          <Section id="dashboard-categories" title={t.dashboard.categoriesHeading}>
-            <StageTable
-              caption={t.dashboard.categoriesCaption}
-              table={tables.categories}
-              asOf={summary.asOf}
-              firstColumn={t.dashboard.columns.category}
-              rows={summary.byCategory.map((row) => ({ key: row.key, label: row.label, row }))}
-            />
-            <p className="figure-rule" lang={english}>
-              {summary.rules.categories}
-            </p>
-          </Section>
-
-          <Section id="dashboard-months" title={t.dashboard.monthsHeading}>
-            <ChartFigure
-              title={t.dashboard.charts.monthsTitle}
-              table={t.dashboard.monthsCaption}
-              chart={MonthsChart}
-              summary={summary}
-            />
-            <StageTable
-              caption={t.dashboard.monthsCaption}
-              table={tables.months}
-              asOf={summary.asOf}
-              firstColumn={t.dashboard.columns.month}
-              rows={summary.byMonth.map((row) => ({
-                key: row.month,
-                label: formatMonth(row.month, locale),
-                row,
-              }))}
-            />
-          </Section>
-
-          <Section id="dashboard-forums" title={t.dashboard.forumsHeading}>
-            <StageTable
-              caption={t.dashboard.forumsCaption}
-              table={tables.forums}
-              asOf={summary.asOf}
-              firstColumn={t.dashboard.columns.forum}
-              rows={summary.byForum.map((row) => ({ key: row.forum, label: row.forum, row }))}
-            />
-          </Section>
-
-          <Section id="dashboard-rules" title={t.dashboard.rulesHeading}>
-            {english && <p className="muted">{t.dashboard.inEnglish}</p>}
-            <dl className="rules">
-              {(Object.keys(t.dashboard.ruleNames) as (keyof PublicSummaryJson['rules'])[]).map((key) => (
-                <div key={key}>
-                  <dt>{t.dashboard.ruleNames[key]}</dt>
-                  <dd lang={english}>{summary.rules[key]}</dd>
-                </div>
-              ))}
-            </dl>
-          </Section>
-        </>
+        <DashboardDetails summary={summary} tables={tables} />
       ) : (
         // The sections below the totals follow in a second render (see `complete`).
         <div className="dashboard-more" aria-busy="true" />
       )}
+    </>
+  );
+}
+
+/** The sections below the totals: packages, donors, categories, months, forums and rules. */
+function DashboardDetails({
+  summary,
+  tables,
+}: {
+  readonly summary: PublicSummaryJson;
+  readonly tables: ReturnType<typeof downloadTables>;
+}) {
+  const { t, locale, language } = useI18n();
+  const english = language === 'en' ? undefined : 'en';
+  return (
+    <>
+      <Section id="dashboard-packages" title={t.dashboard.packagesHeading}>
+        {summary.packages.length === 0 ? (
+          <p className="empty">{t.dashboard.noPackages}</p>
+        ) : (
+          <DataTable caption={t.dashboard.packagesCaption} table={tables.packages} asOf={summary.asOf}>
+            <thead>
+              <tr>
+                <th scope="col">{t.dashboard.columns.rank}</th>
+                <th scope="col">{t.dashboard.columns.package}</th>
+                <th scope="col">{t.dashboard.columns.status}</th>
+                <th scope="col" className="numeric">
+                  {t.dashboard.columns.price}
+                </th>
+                <th scope="col" className="numeric">
+                  {t.dashboard.columns.funded}
+                </th>
+                <th scope="col">{t.dashboard.columns.coverage}</th>
+                <th scope="col">{t.dashboard.columns.fundedBy}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.packages.map((pkg) => (
+                <tr key={pkg.ref} data-package={pkg.ref}>
+                  <td className="rank">{formatCount(pkg.rank, locale)}</td>
+                  <th scope="row" className="ref">
+                    {pkg.ref}
+                  </th>
+                  <td>
+                    <PackageStatusBadge status={pkg.status} />
+                  </td>
+                  <td className="numeric">
+                    {pkg.price ? (
+                      formatMoney(pkg.price, locale)
+                    ) : (
+                      <span className="muted">{t.dashboard.notPriced}</span>
+                    )}
+                  </td>
+                  <td className="numeric">{formatMoney(pkg.funded, locale)}</td>
+                  <td className="coverage-cell">
+                    <CoverageBar coverage={pkg.coverage} label={t.coverage.label(pkg.ref)} compact />
+                  </td>
+                  <td>
+                    {pkg.donors.length === 0 ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <ul className="plain-list">
+                        {pkg.donors.map((donor) => (
+                          <li key={donor.code}>
+                            {donor.name} ({donor.code}): {formatMoney(donor.allocated, locale)}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </DataTable>
+        )}
+        {tables.packageDonors.rows.length === 0 ? (
+          summary.packages.length > 0 && <p className="empty">{t.dashboard.noPackageDonors}</p>
+        ) : (
+          <DataTable
+            caption={t.dashboard.packageDonorsCaption}
+            table={tables.packageDonors}
+            asOf={summary.asOf}
+          >
+            <thead>
+              <tr>
+                <th scope="col">{t.dashboard.columns.package}</th>
+                <th scope="col">{t.dashboard.columns.donor}</th>
+                <th scope="col" className="numeric">
+                  {t.dashboard.columns.allocated}
+                </th>
+                <th scope="col" className="numeric">
+                  {t.dashboard.columns.share}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.packages.flatMap((pkg) =>
+                pkg.donors.map((donor) => (
+                  <tr key={`${pkg.ref}:${donor.code}`} data-package={pkg.ref} data-donor={donor.code}>
+                    <td className="ref">{pkg.ref}</td>
+                    <th scope="row">
+                      {donor.name} ({donor.code})
+                    </th>
+                    <td className="numeric">{formatMoney(donor.allocated, locale)}</td>
+                    <td className="numeric">{shareText(donor.allocated, pkg.price, locale)}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </DataTable>
+        )}
+        <p className="figure-rule">{t.coverage.rule}</p>
+      </Section>
+
+      <Section id="dashboard-donors" title={t.dashboard.donorsHeading}>
+        <ChartFigure
+          title={t.dashboard.charts.donorsTitle}
+          table={t.dashboard.donorsCaption}
+          chart={DonorsChart}
+          summary={summary}
+        />
+        <StageTable
+          caption={t.dashboard.donorsCaption}
+          table={tables.donors}
+          asOf={summary.asOf}
+          firstColumn={t.dashboard.columns.donor}
+          rows={summary.byDonor.map((row) => ({
+            key: row.code,
+            label: `${row.name} (${row.code})`,
+            row,
+          }))}
+        />
+        <p className="figure-rule">{t.dashboard.donorUndisclosedNote}</p>
+      </Section>
+
+      <Section id="dashboard-categories" title={t.dashboard.categoriesHeading}>
+        <StageTable
+          caption={t.dashboard.categoriesCaption}
+          table={tables.categories}
+          asOf={summary.asOf}
+          firstColumn={t.dashboard.columns.category}
+          rows={summary.byCategory.map((row) => ({ key: row.key, label: row.label, row }))}
+        />
+        <p className="figure-rule" lang={english}>
+          {summary.rules.categories}
+        </p>
+      </Section>
+
+      <Section id="dashboard-months" title={t.dashboard.monthsHeading}>
+        <ChartFigure
+          title={t.dashboard.charts.monthsTitle}
+          table={t.dashboard.monthsCaption}
+          chart={MonthsChart}
+          summary={summary}
+        />
+        <StageTable
+          caption={t.dashboard.monthsCaption}
+          table={tables.months}
+          asOf={summary.asOf}
+          firstColumn={t.dashboard.columns.month}
+          rows={summary.byMonth.map((row) => ({
+            key: row.month,
+            label: formatMonth(row.month, locale),
+            row,
+          }))}
+        />
+      </Section>
+
+      <Section id="dashboard-forums" title={t.dashboard.forumsHeading}>
+        <StageTable
+          caption={t.dashboard.forumsCaption}
+          table={tables.forums}
+          asOf={summary.asOf}
+          firstColumn={t.dashboard.columns.forum}
+          rows={summary.byForum.map((row) => ({ key: row.forum, label: row.forum, row }))}
+        />
+      </Section>
+
+      <Section id="dashboard-rules" title={t.dashboard.rulesHeading}>
+        {english && <p className="muted">{t.dashboard.inEnglish}</p>}
+        <dl className="rules">
+          {(Object.keys(t.dashboard.ruleNames) as (keyof PublicSummaryJson['rules'])[]).map((key) => (
+            <div key={key}>
+              <dt>{t.dashboard.ruleNames[key]}</dt>
+              <dd lang={english}>{summary.rules[key]}</dd>
+            </div>
+          ))}
+        </dl>
+      </Section>
     </>
   );
 }
