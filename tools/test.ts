@@ -9,10 +9,11 @@
  * 3. typecheck, lint, web build, vitest (unit, store and API tests on both dialects), Playwright.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Counts, playwrightCounts, vitestCounts } from './test-report.ts';
 
 const debianPackages: Record<string, string> = {
   chromium: '/usr/bin/chromium',
@@ -120,39 +121,6 @@ function run(label: string, command: string, args: string[], env: NodeJS.Process
   });
 }
 
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-function vitestCounts(file: string, exitCode: number): Counts {
-  if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  // A file that fails to load has no failed test but is a failure all the same.
-  const brokenFiles = (report.testResults ?? []).filter(
-    (result: { status: string; assertionResults?: { status: string }[] }) =>
-      result.status === 'failed' && !(result.assertionResults ?? []).some((a) => a.status === 'failed'),
-  ).length;
-  const counts = {
-    passed: report.numPassedTests ?? 0,
-    failed: (report.numFailedTests ?? 0) + brokenFiles,
-    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-  };
-  if (exitCode !== 0 && counts.failed === 0) counts.failed = 1;
-  return counts;
-}
-
-function playwrightCounts(file: string): Counts {
-  if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
-  const stats = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
-  return {
-    passed: stats.expected ?? 0,
-    failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0),
-    skipped: stats.skipped ?? 0,
-  };
-}
-
 async function main(): Promise<number> {
   ensureDebianPackages();
   const output = '.test-output';
@@ -169,11 +137,12 @@ async function main(): Promise<number> {
     cleanup();
     process.exit(130);
   });
-  const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const totals: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const add = (counts: Counts) => {
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
+    totals.failures.push(...counts.failures);
   };
   try {
     const npx = 'npx';
@@ -183,7 +152,11 @@ async function main(): Promise<number> {
       ['build the web app (vite build)', ['vite', 'build', '--logLevel', 'warn']],
     ] as const) {
       const code = await run(label, npx, [...args], env);
-      add(code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+      add(
+        code === 0
+          ? { passed: 1, failed: 0, skipped: 0, failures: [] }
+          : { passed: 0, failed: 1, skipped: 0, failures: [`${label}: exit ${code}`] },
+      );
     }
     const vitestExit = await run(
       'unit, store and API tests (vitest, SQLite and PostgreSQL)',
@@ -203,11 +176,22 @@ async function main(): Promise<number> {
         },
       );
       const counts = playwrightCounts(join(output, 'playwright.json'));
-      if (playwrightExit !== 0 && counts.failed === 0) counts.failed = 1;
+      if (playwrightExit !== 0 && counts.failed === 0) {
+        counts.failed = 1;
+        counts.failures.push(`playwright exited ${playwrightExit} with every test passed`);
+      }
       add(counts);
     }
   } finally {
     cleanup();
+  }
+  // Repeated last, so that the tail of a long log names what failed.
+  if (totals.failures.length) {
+    const shown = totals.failures.slice(0, 30);
+    process.stdout.write(`\nfailures (${totals.failures.length}):\n${shown.map((f) => `  ${f}\n`).join('')}`);
+    if (totals.failures.length > shown.length) {
+      process.stdout.write(`  ... and ${totals.failures.length - shown.length} more\n`);
+    }
   }
   process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   return totals.failed === 0 && totals.passed > 0 ? 0 : 1;
