@@ -152,6 +152,18 @@ function errorOfBody(status: number, body: unknown): ApiError {
   );
 }
 
+export interface DownloadedFile {
+  readonly content: Blob;
+  readonly fileName: string;
+}
+
+/** The file name of `attachment; filename="purl-packages-2026-02-12.csv"`, if it names one. */
+export function fileNameOf(contentDisposition: string | null): string | undefined {
+  const name = /filename="([^"]+)"/.exec(contentDisposition ?? '')?.[1];
+  // Never a path: only the last part, as a browser would.
+  return name?.split(/[\\/]/).pop() || undefined;
+}
+
 function parsedJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -482,6 +494,20 @@ export class ApiClient {
     return this.request<UserJson>('POST', `/api/v1/users/${encodeURIComponent(id)}/disable`, { body: {} });
   }
 
+  /**
+   * A list's file (`?format=csv|xlsx|json`) with the session cookie, as the bytes and the name the
+   * server gave it. A refusal (403, an ended session, a bad filter) comes back as an ApiError to show,
+   * not as a file holding the problem document.
+   */
+  async download(path: string): Promise<DownloadedFile> {
+    const response = await this.fetched(path, { method: 'GET', credentials: 'same-origin' });
+    const fallback = path.split('?')[0]?.split('/').pop() || 'download';
+    return {
+      content: await response.blob(),
+      fileName: fileNameOf(response.headers.get('content-disposition')) ?? fallback,
+    };
+  }
+
   private async everyPage<T>(path: string): Promise<T[]> {
     const items: T[] = [];
     let cursor: string | null = null;
@@ -506,22 +532,30 @@ export class ApiClient {
     if (method !== 'GET' && this.session) headers['x-csrf-token'] = this.session.csrfToken;
     if (options.ifMatch !== undefined) headers['if-match'] = `"${options.ifMatch}"`;
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    const response = await this.fetched(path, init);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** The server's answer when it is a success; otherwise its problem as an ApiError. */
+  private async fetched(path: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(path, init);
     } catch {
       throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
     }
-    if (!response.ok) {
-      const error = await errorOf(response);
-      if (error.code === 'UNAUTHENTICATED' && this.session) {
-        this.forget();
-        this.onUnauthenticated?.();
-      }
-      throw error;
+    if (!response.ok) throw this.noticed(await errorOf(response));
+    return response;
+  }
+
+  /** An ended session is forgotten here too, and the listener told, before the error goes on. */
+  private noticed(error: ApiError): ApiError {
+    if (error.code === 'UNAUTHENTICATED' && this.session) {
+      this.forget();
+      this.onUnauthenticated?.();
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return error;
   }
 
   /**
@@ -551,12 +585,7 @@ export class ApiClient {
           resolve(answer as T);
           return;
         }
-        const error = errorOfBody(xhr.status, answer);
-        if (error.code === 'UNAUTHENTICATED' && this.session) {
-          this.forget();
-          this.onUnauthenticated?.();
-        }
-        reject(error);
+        reject(this.noticed(errorOfBody(xhr.status, answer)));
       });
       const unreachable = () => reject(new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached.'));
       xhr.addEventListener('error', unreachable);

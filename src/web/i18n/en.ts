@@ -831,6 +831,8 @@ export const en = {
   downloads: {
     labelOf: (what: string) => `Download ${what}:`,
     linkLabel: (what: string, format: string) => `Download ${what} as ${format}`,
+    preparing: (format: string) => `Preparing the ${format} file…`,
+    failed: (format: string, reason: string) => `The ${format} file could not be downloaded. ${reason}`,
     packages: 'the packages',
     plan: 'the allocation plan',
     balances: 'the balances',

@@ -842,6 +842,8 @@ export const uk: Messages = {
   downloads: {
     labelOf: (what: string) => `Завантажити ${what}:`,
     linkLabel: (what: string, format: string) => `Завантажити ${what} як ${format}`,
+    preparing: (format: string) => `Готуємо файл ${format}…`,
+    failed: (format: string, reason: string) => `Не вдалося завантажити файл ${format}. ${reason}`,
     packages: 'пакети',
     plan: 'план розподілу',
     balances: 'залишки',

@@ -1,5 +1,6 @@
 import type { MoneyJson, PublicSummaryJson } from '../../../contract/index.ts';
 import { shareOf } from '../../format/coverage.ts';
+import { saveFile } from '../layout/save-file.ts';
 
 /** A value of a downloaded table: text, a count, exact money, or nothing (an unpriced package). */
 export type DownloadValue = string | number | MoneyJson | null;
@@ -181,26 +182,16 @@ export function fileNameOf(table: DownloadTable, asOf: string, extension: 'csv' 
   return `purl-public-${table.name}-${asOf.slice(0, 10)}.${extension}`;
 }
 
-function save(content: string, type: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken its copy once the click is handled.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /** Saves the table as a CSV file; the CSV writer is loaded on the first download only. */
 export async function downloadCsv(table: DownloadTable, asOf: string): Promise<void> {
   const { stringify } = await import('csv-stringify/browser/esm/sync');
   const text = stringify(csvRecords(table), { record_delimiter: 'windows' });
-  save(text, 'text/csv;charset=utf-8', fileNameOf(table, asOf, 'csv'));
+  saveFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), fileNameOf(table, asOf, 'csv'));
 }
 
 export function downloadJson(table: DownloadTable, asOf: string): void {
-  save(jsonDocument(table, asOf), 'application/json', fileNameOf(table, asOf, 'json'));
+  saveFile(
+    new Blob([jsonDocument(table, asOf)], { type: 'application/json' }),
+    fileNameOf(table, asOf, 'json'),
+  );
 }

@@ -1,4 +1,5 @@
 import type { ReceiptJson } from '../../../contract/receipt.schema.ts';
+import { saveFile } from '../layout/save-file.ts';
 
 /**
  * The receipt as the file to keep: the very receipt the server sent, field for field, as JSON. The
@@ -16,14 +17,8 @@ export function receiptFileName(pledgeRef: string, receipt: ReceiptJson): string
 
 /** Hands the receipt to the browser as a download. */
 export function downloadReceipt(pledgeRef: string, receipt: ReceiptJson): void {
-  const url = URL.createObjectURL(new Blob([receiptDocument(receipt)], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = receiptFileName(pledgeRef, receipt);
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken its copy once the click is handled.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  saveFile(
+    new Blob([receiptDocument(receipt)], { type: 'application/json' }),
+    receiptFileName(pledgeRef, receipt),
+  );
 }
