@@ -189,7 +189,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
       return reply.sendFile('index.html');
     }
-    if (webRoot && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    if (
+      webRoot &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !request.url.startsWith('/api/')
+    ) {
       return reply.sendFile('index.html');
     }
     return reply

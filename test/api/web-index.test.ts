@@ -94,4 +94,15 @@ describe.each(dialects)('index.html with the public summary on %s', (dialect) =>
     const api404 = await web.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(api404.statusCode).toBe(404);
   });
+
+  test('HEAD on any page of the app answers as GET does, without a body', async () => {
+    for (const path of ['/', '/dashboard', '/pledges', '/audit?object=x']) {
+      const get = await web.inject({ method: 'GET', url: path });
+      const head = await web.inject({ method: 'HEAD', url: path });
+      expect(head.statusCode, path).toBe(200);
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+      expect(head.body, path).toBe('');
+    }
+    expect((await web.inject({ method: 'HEAD', url: '/api/v1/nothing-here' })).statusCode).toBe(404);
+  });
 });
