@@ -15,7 +15,7 @@ import { Store } from '../../src/store/unit-of-work.ts';
 import { startApi, type TestApi, usd } from '../support/api.ts';
 import { dialects, postgresAdminUrl } from '../support/databases.ts';
 import { bearerTokens } from '../support/fault-checks.ts';
-import { killAllServers, startServer } from '../support/server-process.ts';
+import { killAllServers, startServer, waitForOutput } from '../support/server-process.ts';
 
 /** An empty database of the dialect, not migrated, and how to drop it. */
 async function emptyDatabase(dialect: DialectName): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -146,9 +146,12 @@ describe('graceful stop', () => {
   test('SIGTERM during a request lets it finish and be stored, then the process exits 0', async () => {
     const { donor } = await bearerTokens(api, ['donor']);
     await api.app.close();
+    // At info level the server logs each request it has begun and the start of its stop: the test
+    // waits for those lines rather than for a fixed time, which a busy machine can outlast.
     const server = await startServer({
       databaseUrl: api.database.url,
       auditKeyFile: join(keyDir, 'audit-key.pem'),
+      logLevel: 'info',
     });
     const body = JSON.stringify({
       donor: 'GBR',
@@ -178,12 +181,18 @@ describe('graceful stop', () => {
         },
       );
       request.on('error', reject);
-      // Half the body now; SIGTERM while the server waits for the rest; then the rest.
+      // Half the body now; SIGTERM once the server has begun the request and waits for the rest;
+      // the rest once the server has begun to stop.
       request.write(body.slice(0, half));
-      setTimeout(() => {
+      void (async () => {
+        await waitForOutput(
+          server,
+          /"url":"\/api\/v1\/pledges"[^\n]*"msg":"incoming request"|"msg":"incoming request"[^\n]*"url":"\/api\/v1\/pledges"/,
+        );
         server.kill('SIGTERM');
-        setTimeout(() => request.end(body.slice(half)), 700);
-      }, 300);
+        await waitForOutput(server, /stopping: finishing in-flight requests/);
+        request.end(body.slice(half));
+      })().catch(reject);
     });
     const { status, text } = await answer;
     expect(status, text).toBe(201);

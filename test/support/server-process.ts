@@ -113,6 +113,21 @@ export async function waitReady(server: ServerProcess, timeoutMs = 60_000): Prom
   throw new Error(`the server was not ready within ${timeoutMs} ms:\n${server.output()}`);
 }
 
+/** Waits until the server's output matches `pattern`; fails with the output after `timeoutMs`. */
+export async function waitForOutput(
+  server: ServerProcess,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(server.output())) {
+    if (Date.now() > deadline) {
+      throw new Error(`the server did not print ${pattern} within ${timeoutMs} ms:\n${server.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Headers;
