@@ -14,7 +14,11 @@ export interface EventStreamClient {
   readonly events: LiveEventJson[];
   /** Everything received so far, as sent. */
   text(): string;
-  /** Waits until `done(events)` holds, or `timeoutMs` passed; returns the events either way. */
+  /**
+   * Waits until `done(events)` holds, or `timeoutMs` passed (15 s unless named: a wait for what
+   * should come returns as soon as it does, so only a busy machine ever waits long); returns the
+   * events either way.
+   */
   waitFor(done: (events: readonly LiveEventJson[]) => boolean, timeoutMs?: number): Promise<LiveEventJson[]>;
   /** The whole body of an answer that ends (a refusal), for its problem document. */
   body(): Promise<string>;
@@ -80,7 +84,7 @@ export async function openEventStream(
     events,
     text: () => text,
     ended: () => finished,
-    waitFor(done, timeoutMs = 5_000) {
+    waitFor(done, timeoutMs = 15_000) {
       return new Promise((resolve) => {
         const check = () => {
           if (done(events) || finished) {
