@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withQuery } from '../../src/web/routing/query.ts';
 import { mayVisit, paths, routeOf, sectionOf, sectionsOf } from '../../src/web/routing/routes.ts';
 
 describe('routeOf', () => {
@@ -45,6 +46,23 @@ describe('routeOf', () => {
     for (const section of ['requirements', 'pledges', 'packages', 'allocation'] as const) {
       expect(routeOf(paths.section(section), '').page).toBe(section);
     }
+    const search = { object: 'P-1 & co', actor: null, from: '2026-02-01', to: null };
+    expect(paths.audit(search)).toBe('/audit?object=P-1+%26+co&from=2026-02-01');
+    expect(routeOf('/audit', new URL(paths.audit(search), 'http://x').search)).toEqual({
+      page: 'audit',
+      filter: search,
+    });
+    expect(paths.audit()).toBe('/audit');
+    expect(paths.ledger('2026-02-12')).toBe('/ledger?asOf=2026-02-12');
+    expect(paths.ledger()).toBe('/ledger');
+    expect(paths.pledges()).toBe('/pledges');
+  });
+
+  it('puts only the criteria that are set into a query, in the order named', () => {
+    expect(
+      withQuery('/api/v1/audit', { limit: '50', object: 'a/b?c', actor: '', from: null, to: undefined }),
+    ).toBe('/api/v1/audit?limit=50&object=a%2Fb%3Fc');
+    expect(withQuery('/api/v1/ledger/entries', { asOf: null })).toBe('/api/v1/ledger/entries');
   });
 });
 

@@ -24,6 +24,8 @@ import type {
   UserJson,
 } from '../../contract/index.ts';
 import type { ReceiptJson } from '../../contract/receipt.schema.ts';
+import { withQuery } from '../routing/query.ts';
+import { auditCriteria } from '../routing/routes.ts';
 import type {
   AccountBalancesJson,
   AuditEventJson,
@@ -281,11 +283,12 @@ export class ApiClient {
 
   /** One page of the pledges the caller may see (a donor its own), by announcement date. */
   pledges(query: PledgeQuery = {}): Promise<Page<PledgeJson>> {
-    const params = new URLSearchParams({ limit: String(query.limit ?? pledgePageSize) });
-    if (query.stage) params.set('stage', query.stage);
-    if (query.donor) params.set('donor', query.donor);
-    if (query.cursor) params.set('cursor', query.cursor);
-    return this.request<Page<PledgeJson>>('GET', `/api/v1/pledges?${params}`);
+    const { stage, donor, cursor } = query;
+    const limit = String(query.limit ?? pledgePageSize);
+    return this.request<Page<PledgeJson>>(
+      'GET',
+      withQuery('/api/v1/pledges', { limit, stage, donor, cursor }),
+    );
   }
 
   pledge(id: string): Promise<PledgeJson> {
@@ -426,12 +429,12 @@ export class ApiClient {
 
   /** One page of the audit chain, in sequence order, searched by object, actor and UTC days (auditor, admin). */
   auditEvents(query: AuditQuery = {}): Promise<Page<AuditEventJson>> {
-    const params = new URLSearchParams({ limit: String(pledgePageSize) });
-    for (const name of ['object', 'actor', 'from', 'to', 'cursor'] as const) {
-      const value = query[name];
-      if (value) params.set(name, value);
-    }
-    return this.request<Page<AuditEventJson>>('GET', `/api/v1/audit?${params}`);
+    const path = withQuery('/api/v1/audit', {
+      limit: String(pledgePageSize),
+      ...auditCriteria(query),
+      cursor: query.cursor,
+    });
+    return this.request<Page<AuditEventJson>>('GET', path);
   }
 
   /** Recomputes the whole chain on the server and names the first bad sequence number. */
@@ -445,22 +448,18 @@ export class ApiClient {
 
   /** Every account's balance per currency, as of a UTC day (inclusive), or now (coordinator, auditor). */
   ledgerAccounts(asOf: string | null): Promise<AccountBalancesJson> {
-    const query = asOf ? `?${new URLSearchParams({ asOf })}` : '';
-    return this.request<AccountBalancesJson>('GET', `/api/v1/ledger/accounts${query}`);
+    return this.request<AccountBalancesJson>('GET', withQuery('/api/v1/ledger/accounts', { asOf }));
   }
 
   /** One page of the journal, in journal order, dated on or before `asOf` when given. */
   ledgerEntries(asOf: string | null, cursor: string | null): Promise<Page<JournalEntryJson>> {
-    const params = new URLSearchParams({ limit: String(pledgePageSize) });
-    if (asOf) params.set('asOf', asOf);
-    if (cursor) params.set('cursor', cursor);
-    return this.request<Page<JournalEntryJson>>('GET', `/api/v1/ledger/entries?${params}`);
+    const path = withQuery('/api/v1/ledger/entries', { limit: String(pledgePageSize), asOf, cursor });
+    return this.request<Page<JournalEntryJson>>('GET', path);
   }
 
   organizations(cursor: string | null): Promise<Page<OrganizationJson>> {
-    const params = new URLSearchParams({ limit: String(pledgePageSize) });
-    if (cursor) params.set('cursor', cursor);
-    return this.request<Page<OrganizationJson>>('GET', `/api/v1/organizations?${params}`);
+    const path = withQuery('/api/v1/organizations', { limit: String(pledgePageSize), cursor });
+    return this.request<Page<OrganizationJson>>('GET', path);
   }
 
   /** Every organisation, for choosing one (a new user's). */
@@ -475,9 +474,10 @@ export class ApiClient {
   }
 
   users(cursor: string | null): Promise<Page<UserJson>> {
-    const params = new URLSearchParams({ limit: String(pledgePageSize) });
-    if (cursor) params.set('cursor', cursor);
-    return this.request<Page<UserJson>>('GET', `/api/v1/users?${params}`);
+    return this.request<Page<UserJson>>(
+      'GET',
+      withQuery('/api/v1/users', { limit: String(pledgePageSize), cursor }),
+    );
   }
 
   createUser(user: {
@@ -512,9 +512,8 @@ export class ApiClient {
     const items: T[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < pagesMax; page++) {
-      const query = new URLSearchParams({ limit: String(pageSizeMax) });
-      if (cursor) query.set('cursor', cursor);
-      const result: Page<T> = await this.request<Page<T>>('GET', `${path}?${query}`);
+      const pagePath = withQuery(path, { limit: String(pageSizeMax), cursor });
+      const result: Page<T> = await this.request<Page<T>>('GET', pagePath);
       items.push(...result.items);
       cursor = result.nextCursor;
       if (!cursor) return items;

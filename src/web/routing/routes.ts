@@ -1,4 +1,5 @@
 import type { MeJson, PledgeJson } from '../../contract/index.ts';
+import { withQuery } from './query.ts';
 
 type Role = MeJson['role'];
 type PledgeStage = PledgeJson['stage'];
@@ -142,35 +143,29 @@ function decoded(segment: string): string | null {
   }
 }
 
+/** The audit search's criteria, as the page's address and the API name them. */
+export function auditCriteria(
+  filter: Partial<AuditFilter>,
+): Record<keyof AuditFilter, string | null | undefined> {
+  return { object: filter.object, actor: filter.actor, from: filter.from, to: filter.to };
+}
+
 export const paths = {
   home: '/',
   login: '/login',
   dashboard: '/dashboard',
   requirements: '/requirements',
   requirement: (id: string) => `/requirements/${encodeURIComponent(id)}`,
-  pledges(filter: Partial<PledgeFilter> = {}): string {
-    const query = new URLSearchParams();
-    if (filter.stage) query.set('stage', filter.stage);
-    if (filter.donor) query.set('donor', filter.donor);
-    const text = query.toString();
-    return text ? `/pledges?${text}` : '/pledges';
-  },
+  pledges: (filter: Partial<PledgeFilter> = {}) =>
+    withQuery('/pledges', { stage: filter.stage, donor: filter.donor }),
   pledgeNew: '/pledges/new',
   pledge: (id: string) => `/pledges/${encodeURIComponent(id)}`,
   packages: '/packages',
   packageNew: '/packages/new',
   package: (id: string) => `/packages/${encodeURIComponent(id)}`,
   allocation: '/allocation',
-  audit(filter: Partial<AuditFilter> = {}): string {
-    const query = new URLSearchParams();
-    for (const name of ['object', 'actor', 'from', 'to'] as const) {
-      const value = filter[name];
-      if (value) query.set(name, value);
-    }
-    const text = query.toString();
-    return text ? `/audit?${text}` : '/audit';
-  },
-  ledger: (asOf: string | null = null) => (asOf ? `/ledger?${new URLSearchParams({ asOf })}` : '/ledger'),
+  audit: (filter: Partial<AuditFilter> = {}) => withQuery('/audit', auditCriteria(filter)),
+  ledger: (asOf: string | null = null) => withQuery('/ledger', { asOf }),
   adminOrganizations: '/admin/organizations',
   adminUsers: '/admin/users',
   section: (section: Section) =>

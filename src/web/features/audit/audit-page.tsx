@@ -6,8 +6,9 @@ import { formatCount } from '../../format/count.ts';
 import { formatDateTime } from '../../format/date-time.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { withQuery } from '../../routing/query.ts';
 import { Link, useRouter } from '../../routing/router.tsx';
-import { type AuditFilter, paths } from '../../routing/routes.ts';
+import { type AuditFilter, auditCriteria, paths } from '../../routing/routes.ts';
 import { DownloadLinks } from '../layout/download-links.tsx';
 import { hasRows, PageStates, Pagination } from '../paging/pagination.tsx';
 import { useCursorPages } from '../paging/use-cursor-pages.ts';
@@ -64,7 +65,8 @@ export function AuditPage({
       </div>
       <Integrity api={api} />
       <AuditFilters filter={filter} onApply={(next) => navigate(paths.audit(next))} />
-      <DownloadLinks url={auditDownloadUrl(filter)} what={t.downloads.audit} />
+      {/* The API route with the search's criteria: the download holds the events the search selects. */}
+      <DownloadLinks url={withQuery('/api/v1/audit', auditCriteria(filter))} what={t.downloads.audit} />
       <AuditResults key={JSON.stringify(filter)} api={api} filter={filter} />
     </div>
   );
@@ -409,17 +411,6 @@ function AuditResults({ api, filter }: { readonly api: ApiClient; readonly filte
       )}
     </>
   );
-}
-
-/** The audit route with the search's criteria: the download holds the events the search selects. */
-function auditDownloadUrl(filter: AuditFilter): string {
-  const params = new URLSearchParams();
-  for (const name of ['object', 'actor', 'from', 'to'] as const) {
-    const value = filter[name];
-    if (value) params.set(name, value);
-  }
-  const query = params.toString();
-  return `/api/v1/audit${query ? `?${query}` : ''}`;
 }
 
 function abbreviate(value: string, keep: number): string {

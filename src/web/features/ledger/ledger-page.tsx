@@ -6,6 +6,7 @@ import { formatDate } from '../../format/date.ts';
 import { formatDecimal, formatMoney } from '../../format/money.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { withQuery } from '../../routing/query.ts';
 import { useRouter } from '../../routing/router.tsx';
 import { paths } from '../../routing/routes.ts';
 import { DownloadLinks } from '../layout/download-links.tsx';
@@ -59,14 +60,8 @@ export function LedgerPage({
         <p className="muted">{t.ledger.intro}</p>
       </div>
       <AsOfForm asOf={asOf} onApply={(next) => navigate(paths.ledger(next))} />
-      <DownloadLinks
-        url={`/api/v1/ledger/accounts${asOf ? `?${new URLSearchParams({ asOf })}` : ''}`}
-        what={t.downloads.balances}
-      />
-      <DownloadLinks
-        url={`/api/v1/ledger/entries${asOf ? `?${new URLSearchParams({ asOf })}` : ''}`}
-        what={t.downloads.entries}
-      />
+      <DownloadLinks url={withQuery('/api/v1/ledger/accounts', { asOf })} what={t.downloads.balances} />
+      <DownloadLinks url={withQuery('/api/v1/ledger/entries', { asOf })} what={t.downloads.entries} />
       <Balances key={`balances:${asOf ?? ''}`} api={api} asOf={asOf} />
       <Entries key={`entries:${asOf ?? ''}`} api={api} asOf={asOf} />
     </div>

@@ -10,10 +10,10 @@ import { formatCount } from '../../format/count.ts';
 import type { Messages } from '../../i18n/en.ts';
 import { errorMessage } from '../../i18n/error-message.ts';
 import { useI18n } from '../../i18n/i18n-provider.tsx';
+import { withQuery } from '../../routing/query.ts';
 import { type ImportProblem, importBytesMax, importFormatOf, importProblemsOf } from './import-file.ts';
 
-const templatePath = (format: ImportFormat) =>
-  `/api/v1/import/templates/requirements?${new URLSearchParams({ format })}`;
+const templatePath = (format: ImportFormat) => withQuery('/api/v1/import/templates/requirements', { format });
 
 /** Where the import stands: nothing checked, a call under way, or what the last call answered. */
 type Phase =
