@@ -60,8 +60,6 @@ export function LedgerPage({
         <p className="muted">{t.ledger.intro}</p>
       </div>
       <AsOfForm asOf={asOf} onApply={(next) => navigate(paths.ledger(next))} />
-      <DownloadLinks url={withQuery('/api/v1/ledger/accounts', { asOf })} what={t.downloads.balances} />
-      <DownloadLinks url={withQuery('/api/v1/ledger/entries', { asOf })} what={t.downloads.entries} />
       <Balances key={`balances:${asOf ?? ''}`} api={api} asOf={asOf} />
       <Entries key={`entries:${asOf ?? ''}`} api={api} asOf={asOf} />
     </div>
@@ -171,6 +169,7 @@ function Balances({ api, asOf }: { readonly api: ApiClient; readonly asOf: strin
   return (
     <section className="ledger-section" aria-labelledby={ids.heading}>
       <h2 id={ids.heading}>{t.ledger.balancesHeading(day)}</h2>
+      <DownloadLinks url={withQuery('/api/v1/ledger/accounts', { asOf })} what={t.downloads.balances} />
       {balances === null && loading && (
         <p className="loading" role="status">
           {t.ledger.balancesLoading}
@@ -235,6 +234,7 @@ function Entries({ api, asOf }: { readonly api: ApiClient; readonly asOf: string
   return (
     <section className="ledger-section" aria-labelledby={ids.heading}>
       <h2 id={ids.heading}>{t.ledger.entriesHeading}</h2>
+      <DownloadLinks url={withQuery('/api/v1/ledger/entries', { asOf })} what={t.downloads.entries} />
       <PageStates
         pages={pages}
         loadingText={t.ledger.entriesLoading}
