@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoData } from '../../demo/demo-data.ts';
 import { verifyAuditChain } from '../app/audit.ts';
 import { systemActor } from '../app/context.ts';
@@ -28,6 +28,14 @@ import {
   sayJson,
 } from './output.ts';
 import { verifyReceiptFile } from './receipt-check.ts';
+
+/** `--port`: a whole number from 0 (any free port) to 65535; anything else is a usage error. */
+function portNumber(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  }
+  return Number(value);
+}
 
 const program = new Command('purl')
   .description(
@@ -61,7 +69,11 @@ program
   .command('serve')
   .description('Serve the web app and the API; migrates an empty database first.')
   .option('--demo', 'load the demo data set when the database is empty (what npm start does)')
-  .option('--port <port>', 'port to listen on (overrides PURL_PORT)')
+  .option(
+    '--port <port>',
+    'port to listen on (overrides PURL_PORT); 0 for any free port, named in the line printed',
+    portNumber,
+  )
   .option('--host <host>', 'address to listen on (overrides PURL_HOST)')
   .addOption(
     new Option('--log-level <level>', 'log level')
@@ -73,7 +85,7 @@ program
     '\nExamples:\n  $ purl serve --demo\n  $ PURL_DATABASE_URL=postgres://purl@localhost/purl purl serve --port 9000',
   )
   .action(
-    run(async (options: { demo?: boolean; port?: string; host?: string; logLevel: string }) => {
+    run(async (options: { demo?: boolean; port?: number; host?: string; logLevel: string }) => {
       const environment = readEnvironment();
       const context = await openContext(environment, { migrate: true });
       if (options.demo) {
@@ -84,13 +96,16 @@ program
             say(`  ${account.role.padEnd(12)} ${account.email.padEnd(34)} ${account.password}`);
         }
       }
-      const port = options.port ? Number.parseInt(options.port, 10) : environment.port;
+      const port = options.port ?? environment.port;
       const host = options.host ?? environment.host;
       // The server is loaded only for serve: every other command starts faster without it.
       const { serve } = await import('../server/main.ts');
-      await serve({ context, host, port, logLevel: options.logLevel });
+      const app = await serve({ context, host, port, logLevel: options.logLevel });
+      // The port bound, which --port 0 leaves to the system: scripts and tests read it from this line.
+      const address = app.server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
       say(
-        `${bold('PURL Desk')} is serving on http://${host}:${port}/  ${dim(`(API reference: http://${host}:${port}/api/docs)`)}`,
+        `${bold('PURL Desk')} is serving on http://${host}:${bound}/  ${dim(`(API reference: http://${host}:${bound}/api/docs)`)}`,
       );
     }),
   );

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { fileSigner } from '../../src/app/audit-signer.ts';
@@ -12,6 +9,7 @@ import { systemActor } from '../../src/app/context.ts';
 import { addOrganization, addUser } from '../../src/app/directory.ts';
 import { testAccounts, testPassword } from '../support/api.ts';
 import { freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { killAllServers, type ServerProcess, startServer, stopServer } from '../support/server-process.ts';
 
 /**
  * Two real `purl serve` processes on one PostgreSQL database, written to at the same time: the
@@ -23,53 +21,7 @@ import { freshDatabase, type TestDatabase } from '../support/databases.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const writesPerServer = 40;
-
-/** A port that was free a moment ago, on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-interface Server {
-  readonly base: string;
-  readonly child: ChildProcess;
-  output: string;
-}
-
-async function waitUntilHealthy(server: Server): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null)
-      throw new Error(`server exited with ${server.child.exitCode}: ${server.output}`);
-    try {
-      const response = await fetch(`${server.base}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server at ${server.base} did not start: ${server.output}`);
-}
-
-/** Stops a server: SIGTERM, then SIGKILL if it has not exited within five seconds. */
-async function stop(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killer);
-}
 
 interface Session {
   readonly cookie: string;
@@ -112,14 +64,11 @@ async function call(
 describe.skipIf(!process.env.PURL_TEST_POSTGRES_URL)('two server processes on one PostgreSQL', () => {
   let database: TestDatabase;
   let scratch: string;
-  const servers: Server[] = [];
-  // Killed even when the test runner itself is torn down before afterAll runs.
-  const killAll = () => {
-    for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  };
+  const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    process.once('exit', killAll);
+    // Killed even when the test runner itself is torn down before afterAll runs.
+    process.once('exit', killAllServers);
     database = await freshDatabase('postgres');
     scratch = mkdtempSync(join(tmpdir(), 'purl-two-'));
     const keyFile = join(scratch, 'audit-signing-key.pem');
@@ -141,58 +90,30 @@ describe.skipIf(!process.env.PURL_TEST_POSTGRES_URL)('two server processes on on
       });
     }
     await createCategory(context, systemActor, { code: 'air-defence', name: 'Air defence' });
-    for (let index = 0; index < 2; index += 1) {
-      const port = await freePort();
-      const child = spawn(
-        process.execPath,
-        [
-          join(root, 'bin', 'purl.js'),
-          'serve',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--log-level',
-          'warn',
-        ],
-        {
-          cwd: root,
-          env: {
-            ...process.env,
-            PURL_DATABASE_URL: database.url,
-            PURL_AUDIT_KEY_FILE: keyFile,
-            NO_COLOR: '1',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const server: Server = { base: `http://127.0.0.1:${port}`, child, output: '' };
-      const collect = (chunk: Buffer) => {
-        server.output = `${server.output}${chunk.toString('utf8')}`.slice(-4_000);
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      servers.push(server);
-    }
-    await Promise.all(servers.map(waitUntilHealthy));
+    // Two at once: each must start while the other runs its start-up against the same database.
+    servers.push(
+      ...(await Promise.all(
+        [0, 1].map(() => startServer({ databaseUrl: database.url, auditKeyFile: keyFile })),
+      )),
+    );
   });
 
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
-    process.removeListener('exit', killAll);
+    await Promise.all(servers.map(stopServer));
+    process.removeListener('exit', killAllServers);
     await database?.dispose();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   test(`${2 * writesPerServer} concurrent writes through both servers leave one unbroken chain`, async () => {
-    const [first, second] = servers as [Server, Server];
-    const donor = await logIn(first.base, testAccounts.donor.email);
-    const recipient = await logIn(second.base, testAccounts.recipient.email);
-    const auditor = await logIn(first.base, testAccounts.auditor.email);
+    const [first, second] = servers as [ServerProcess, ServerProcess];
+    const donor = await logIn(first.baseUrl, testAccounts.donor.email);
+    const recipient = await logIn(second.baseUrl, testAccounts.recipient.email);
+    const auditor = await logIn(first.baseUrl, testAccounts.auditor.email);
     // Requirements both servers will edit at once, from the version read here: most edits lose.
     const requirements: { id: string; version: number }[] = [];
     for (const title of ['Interceptors', 'Radars']) {
-      const created = await call(first.base, recipient, 'POST', '/api/v1/requirements', {
+      const created = await call(first.baseUrl, recipient, 'POST', '/api/v1/requirements', {
         title,
         category: 'air-defence',
         quantity: 4,
@@ -204,11 +125,11 @@ describe.skipIf(!process.env.PURL_TEST_POSTGRES_URL)('two server processes on on
     }
     const setupEvents = (await database.context.store.read.audit.head()).seq;
 
-    const write = (server: Server, index: number) => {
+    const write = (server: ServerProcess, index: number) => {
       if (index % 4 === 3) {
         const requirement = requirements[index % requirements.length] as { id: string; version: number };
         return call(
-          server.base,
+          server.baseUrl,
           recipient,
           'PATCH',
           `/api/v1/requirements/${requirement.id}`,
@@ -216,7 +137,7 @@ describe.skipIf(!process.env.PURL_TEST_POSTGRES_URL)('two server processes on on
           { 'if-match': `"${requirement.version}"` },
         );
       }
-      return call(server.base, donor, 'POST', '/api/v1/pledges', {
+      return call(server.baseUrl, donor, 'POST', '/api/v1/pledges', {
         donor: 'GBR',
         amount: { amount: `${1000 + index}.00`, currency: 'USD' },
         announcedOn: '2026-02-12',
@@ -233,10 +154,10 @@ describe.skipIf(!process.env.PURL_TEST_POSTGRES_URL)('two server processes on on
     const successes = statuses.filter((status) => status === 200 || status === 201).length;
     expect(successes).toBeGreaterThan(2 * writesPerServer * 0.7);
 
-    const verdict = await call(first.base, auditor, 'GET', '/api/v1/audit/verify');
+    const verdict = await call(first.baseUrl, auditor, 'GET', '/api/v1/audit/verify');
     expect(verdict.status).toBe(200);
     expect(verdict.json).toMatchObject({ ok: true, length: setupEvents + successes });
-    const otherVerdict = await call(second.base, auditor, 'GET', '/api/v1/audit/verify');
+    const otherVerdict = await call(second.baseUrl, auditor, 'GET', '/api/v1/audit/verify');
     expect(otherVerdict.json).toEqual(verdict.json);
 
     const db = database.context.store.db;

@@ -109,4 +109,12 @@ describe('purl errors', () => {
     expect(outcome.stderr).toMatch(/^ {2}hint: .*--help/m);
     expect(documentedExitCodes.get(2)).toMatch(/usage/i);
   });
+
+  test('refuses a --port that is not a port as a usage error, before touching the database', async () => {
+    for (const port of ['abc', '-1', '65536', '80.5', '']) {
+      const outcome = await purl(['serve', '--port', port], options);
+      expect(outcome.code, port).toBe(2);
+      expect(outcome.stderr, port).toMatch(/^error USAGE: option '--port <port>' argument .* is invalid/m);
+    }
+  });
 });

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -9,18 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/purl.js', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServerProcess {
   readonly port: number;
@@ -43,16 +30,20 @@ export function killAllServers(): void {
   started.clear();
 }
 
+/**
+ * Starts `purl serve --port 0`: the system gives it a free port, which it names in the line it
+ * prints once listening. (A port found free beforehand could be taken, before the server binds it,
+ * by any of the connections other tests open meanwhile.)
+ */
 export async function startServer(options: {
   databaseUrl: string;
   auditKeyFile: string;
   env?: Record<string, string>;
   logLevel?: string;
 }): Promise<ServerProcess> {
-  const port = await freePort();
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', options.logLevel ?? 'warn'],
+    [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', options.logLevel ?? 'warn'],
     {
       cwd: root,
       env: {
@@ -78,18 +69,52 @@ export async function startServer(options: {
       resolve(code ?? signal ?? 'unknown');
     });
   });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const port = await boundPort(() => output, exited, kill);
   const server: ServerProcess = {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     child,
     exited,
     output: () => output,
-    kill: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
+    kill,
   };
   await waitReady(server);
   return server;
+}
+
+/** The port named in `is serving on http://127.0.0.1:<port>/`; fails with the output otherwise. */
+async function boundPort(
+  output: () => string,
+  exited: Promise<unknown>,
+  kill: (signal: NodeJS.Signals) => void,
+  timeoutMs = 60_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  for (;;) {
+    const port = /is serving on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output())?.[1];
+    if (port) return Number(port);
+    if (ended) throw new Error(`the server exited before it was listening:\n${output()}`);
+    if (Date.now() > deadline) {
+      kill('SIGKILL');
+      throw new Error(`the server was not listening within ${timeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** SIGTERM, then SIGKILL if the server has not exited within five seconds; resolves once it has. */
+export async function stopServer(server: ServerProcess): Promise<void> {
+  server.kill('SIGTERM');
+  const killer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+  await server.exited;
+  clearTimeout(killer);
 }
 
 /** Polls GET /readyz until it answers 200; fails with the server's output after 60 s or when it exits. */
