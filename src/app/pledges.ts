@@ -1,3 +1,4 @@
+import { Policy } from '../core/access/policy.ts';
 import type { IsoDate } from '../core/calendar/iso-date.ts';
 import type { Actor } from '../core/directory/organization.ts';
 import { Failure } from '../core/errors.ts';
@@ -8,7 +9,7 @@ import { PledgeLedger } from '../core/pledges/pledge-ledger.ts';
 import type { Page, PageRequest } from '../store/page.ts';
 import type { PledgeFilter, StoredPledge } from '../store/pledge.repository.ts';
 import type { Repositories } from '../store/unit-of-work.ts';
-import { type AppContext, auditWithReceipt, authorize, timestamp } from './context.ts';
+import { type AppContext, auditWithReceipt, authorize, systemActor, timestamp } from './context.ts';
 import { rateInForce } from './fx-rates.ts';
 import type { AfterWrite } from './idempotency.ts';
 import { writeEntries } from './ledger.ts';
@@ -186,6 +187,21 @@ export async function getPledge(context: AppContext, actor: Actor, id: string): 
   const pledge = await context.store.read.pledges.findById(id);
   if (!pledge || !maySee(actor, pledge)) throw new Failure('NOT_FOUND', 'No such pledge.');
   return pledge;
+}
+
+/**
+ * The pledges among `ids` the actor may read, by id, in one read: those it may not (another
+ * donor's, or any when its role reads no pledge) and those that do not exist are left out.
+ */
+export async function readablePledges(
+  context: AppContext,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Map<string, StoredPledge>> {
+  if (actor !== systemActor && !Policy.allows(actor.role, 'pledge.read')) return new Map();
+  const found = await context.store.read.pledges.findByIds(ids);
+  for (const [id, pledge] of found) if (!maySee(actor, pledge)) found.delete(id);
+  return found;
 }
 
 export function listPledges(

@@ -109,6 +109,21 @@ export class PledgeRepository {
     return row && toPledge(row);
   }
 
+  /** Each of `ids` that exists, by id (read in batches of 500). */
+  async findByIds(ids: readonly string[]): Promise<Map<string, StoredPledge>> {
+    const found = new Map<string, StoredPledge>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('pledge')
+        .selectAll()
+        .where('id', 'in', unique.slice(start, start + 500))
+        .execute();
+      for (const row of rows) found.set(row.id, toPledge(row));
+    }
+    return found;
+  }
+
   /** The id and donor of each of `refs` that exists (an import checks its references in batches). */
   async findRefs(refs: readonly string[]): Promise<Map<string, { id: string; donor: string }>> {
     const found = new Map<string, { id: string; donor: string }>();

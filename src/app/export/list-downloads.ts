@@ -1,6 +1,5 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Actor } from '../../core/directory/organization.ts';
-import { Failure } from '../../core/errors.ts';
 import type { AccountName } from '../../core/ledger/account.ts';
 import { Money } from '../../core/money/money.ts';
 import type { RecordedEntry } from '../../store/ledger.repository.ts';
@@ -14,7 +13,7 @@ import { listOrganizations, listUsers } from '../directory.ts';
 import { getRateInForce, listFxRates } from '../fx-rates.ts';
 import { accountBalances, listEntries } from '../ledger.ts';
 import { getPackage, listPackages, type PackageView } from '../packages.ts';
-import { getPledge } from '../pledges.ts';
+import { readablePledges } from '../pledges.ts';
 import { everyItem } from './paged-lists.ts';
 import {
   anyTable,
@@ -142,16 +141,11 @@ export async function exportAllocationPlan(
 ): Promise<TableDownload> {
   const plan: AllocationPlan = await planAllocation(context, actor);
   // The rate each allocation was converted at is its pledge's locked rate, read with the caller's rights.
-  const pledges = new Map<string, StoredPledge | null>();
-  for (const { pledgeId } of plan.allocations) {
-    if (pledges.has(pledgeId)) continue;
-    try {
-      pledges.set(pledgeId, await getPledge(context, actor, pledgeId));
-    } catch (error) {
-      if (!(error instanceof Failure)) throw error;
-      pledges.set(pledgeId, null);
-    }
-  }
+  const pledges = await readablePledges(
+    context,
+    actor,
+    plan.allocations.map((allocation) => allocation.pledgeId),
+  );
   const allocations: AllocationRow[] = plan.allocations.map((allocation) => ({
     allocation,
     pledge: pledges.get(allocation.pledgeId) ?? null,
