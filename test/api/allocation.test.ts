@@ -10,14 +10,20 @@ import type {
   AllocationPlanJson,
   PackageJson,
   PledgeJson,
-  ProposalJson,
   PublicSummaryJson,
 } from '../../src/contract/index.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { type Client, newRequirement, startApi, type TestApi, testPassword, usd } from '../support/api.ts';
 import { dialects, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { differences, hledgerBalances, hledgerCheck, purlFigures } from '../support/plain-text-accounting.ts';
-import { addDonor, balancesOf, type EntryJson, everyItem, logIn } from '../support/pledges.ts';
+import {
+  addDonor,
+  balancesOf,
+  type EntryJson,
+  everyItem,
+  logIn,
+  openProposedPackage,
+} from '../support/pledges.ts';
 
 /**
  * The allocation engine through the API, on both databases. The figures are worked out by hand in
@@ -774,33 +780,7 @@ describe.each(dialects)('the February 2026 package on the demo data, on %s', (di
     coordinator = await logIn(app, 'coordinator@nato.example', 'coordinator');
     supplier = await logIn(app, 'pricing@dod.example', 'supplier');
 
-    const proposal = await coordinator.request('POST', '/api/v1/packages/proposal', {
-      body: { target: usd('500000000.00') },
-    });
-    expect(proposal.statusCode, proposal.body).toBe(200);
-    const proposed: ProposalJson = proposal.json();
-    const created = await coordinator.request('POST', '/api/v1/packages', {
-      body: {
-        name: 'NL+NO+UK+SE package, UDCG 12 February 2026',
-        target: usd('500000000.00'),
-        lines: proposed.lines.map((line) => ({ requirementId: line.requirementId, quantity: line.quantity })),
-      },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const draft: PackageJson = created.json();
-    const estimate = new Map(proposed.lines.map((line) => [line.requirementId, line.estimatedAmount]));
-    const priced = await supplier.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
-      body: {
-        to: 'priced',
-        lines: draft.lines.map((line) => ({ lineId: line.id, amount: estimate.get(line.requirementId) })),
-      },
-    });
-    expect(priced.statusCode, priced.body).toBe(200);
-    const opened = await coordinator.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
-      body: { to: 'open' },
-    });
-    expect(opened.statusCode, opened.body).toBe(200);
-    pkg = opened.json();
+    pkg = await openProposedPackage(coordinator, supplier, 'NL+NO+UK+SE package, UDCG 12 February 2026');
 
     const pledges = await everyItem<PledgeJson>(coordinator, '/api/v1/pledges');
     for (const pledge of pledges) refs.set(`${pledge.donor}-${pledge.announcedOn}`, pledge);

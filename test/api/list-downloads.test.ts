@@ -4,11 +4,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoData } from '../../demo/demo-data.ts';
 import { loadDemo } from '../../src/app/load-demo.ts';
-import type { AllocationPlanJson, PackageJson, PledgeJson, ProposalJson } from '../../src/contract/index.ts';
+import type { AllocationPlanJson, PackageJson, PledgeJson } from '../../src/contract/index.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { type Client, testPassword, usd } from '../support/api.ts';
+import { type Client, testPassword } from '../support/api.ts';
 import { dialects, freshDatabase, type TestDatabase } from '../support/databases.ts';
-import { everyItem, logIn } from '../support/pledges.ts';
+import { everyItem, logIn, openProposedPackage } from '../support/pledges.ts';
 
 /**
  * The list downloads beyond the import templates (`?format=csv|xlsx|json` on the packages, a
@@ -80,33 +80,7 @@ describe.each(dialects)('list downloads on %s', (dialect) => {
     admin = await logIn(app, 'admin@purl-desk.example', 'admin');
     recipient = await logIn(app, 'planner@mod.gov.ua.example', 'recipient');
 
-    const proposal = await coordinator.request('POST', '/api/v1/packages/proposal', {
-      body: { target: usd('500000000.00') },
-    });
-    expect(proposal.statusCode, proposal.body).toBe(200);
-    const proposed: ProposalJson = proposal.json();
-    const created = await coordinator.request('POST', '/api/v1/packages', {
-      body: {
-        name: hostileName,
-        target: usd('500000000.00'),
-        lines: proposed.lines.map((line) => ({ requirementId: line.requirementId, quantity: line.quantity })),
-      },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const draft: PackageJson = created.json();
-    const estimate = new Map(proposed.lines.map((line) => [line.requirementId, line.estimatedAmount]));
-    const priced = await supplier.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
-      body: {
-        to: 'priced',
-        lines: draft.lines.map((line) => ({ lineId: line.id, amount: estimate.get(line.requirementId) })),
-      },
-    });
-    expect(priced.statusCode, priced.body).toBe(200);
-    const opened = await coordinator.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
-      body: { to: 'open' },
-    });
-    expect(opened.statusCode, opened.body).toBe(200);
-    pkg = opened.json();
+    pkg = await openProposedPackage(coordinator, supplier, hostileName);
     const pledges = await everyItem<PledgeJson>(coordinator, '/api/v1/pledges');
     for (const key of ['GBR-2026-02-11', 'SWE-2026-02-12']) {
       const pledge = pledges.find((candidate) => `${candidate.donor}-${candidate.announcedOn}` === key);

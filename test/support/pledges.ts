@@ -2,9 +2,10 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { systemActor } from '../../src/app/context.ts';
 import { addOrganization, addUser } from '../../src/app/directory.ts';
+import type { PackageJson, ProposalJson } from '../../src/contract/index.ts';
 import type { Role } from '../../src/core/access/roles.ts';
 import { Limits } from '../../src/core/limits.ts';
-import { type Client, type TestApi, testPassword } from './api.ts';
+import { type Client, type TestApi, testPassword, usd } from './api.ts';
 
 /** Logs `email` in on `app` and returns a client carrying its session cookie and CSRF token. */
 export async function logIn(app: FastifyInstance, email: string, role: Role = 'donor'): Promise<Client> {
@@ -179,4 +180,42 @@ export function balanceChanges(
     if (difference !== 0n) changes[key] = write(difference, scale);
   }
   return changes;
+}
+
+/**
+ * A package of the coordinator's proposal for $500 million, priced by the supplier at the
+ * proposal's estimates and opened: the open package allocations can fund.
+ */
+export async function openProposedPackage(
+  coordinator: Client,
+  supplier: Client,
+  name: string,
+): Promise<PackageJson> {
+  const proposal = await coordinator.request('POST', '/api/v1/packages/proposal', {
+    body: { target: usd('500000000.00') },
+  });
+  expect(proposal.statusCode, proposal.body).toBe(200);
+  const proposed: ProposalJson = proposal.json();
+  const created = await coordinator.request('POST', '/api/v1/packages', {
+    body: {
+      name,
+      target: usd('500000000.00'),
+      lines: proposed.lines.map((line) => ({ requirementId: line.requirementId, quantity: line.quantity })),
+    },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const draft: PackageJson = created.json();
+  const estimate = new Map(proposed.lines.map((line) => [line.requirementId, line.estimatedAmount]));
+  const priced = await supplier.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
+    body: {
+      to: 'priced',
+      lines: draft.lines.map((line) => ({ lineId: line.id, amount: estimate.get(line.requirementId) })),
+    },
+  });
+  expect(priced.statusCode, priced.body).toBe(200);
+  const opened = await coordinator.request('POST', `/api/v1/packages/${draft.id}/transitions`, {
+    body: { to: 'open' },
+  });
+  expect(opened.statusCode, opened.body).toBe(200);
+  return opened.json();
 }
