@@ -3,6 +3,7 @@ import { Currency } from '../core/money/currency.ts';
 import { Money } from '../core/money/money.ts';
 import { Earmark, type EarmarkJson } from '../core/pledges/earmark.ts';
 import type { Pledge, PledgeStage, PledgeVisibility } from '../core/pledges/pledge.ts';
+import { inBatches } from './batches.ts';
 import { readInteger, readMinorUnits } from './columns.ts';
 import type { Database, PledgeTable } from './database.ts';
 import { Cursor, type Page, type PageRequest } from './page.ts';
@@ -109,16 +110,11 @@ export class PledgeRepository {
     return row && toPledge(row);
   }
 
-  /** Each of `ids` that exists, by id (read in batches of 500). */
+  /** Each of `ids` that exists, by id. */
   async findByIds(ids: readonly string[]): Promise<Map<string, StoredPledge>> {
     const found = new Map<string, StoredPledge>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 500) {
-      const rows = await this.db
-        .selectFrom('pledge')
-        .selectAll()
-        .where('id', 'in', unique.slice(start, start + 500))
-        .execute();
+    for (const batch of inBatches([...new Set(ids)])) {
+      const rows = await this.db.selectFrom('pledge').selectAll().where('id', 'in', batch).execute();
       for (const row of rows) found.set(row.id, toPledge(row));
     }
     return found;
@@ -127,11 +123,11 @@ export class PledgeRepository {
   /** The id and donor of each of `refs` that exists (an import checks its references in batches). */
   async findRefs(refs: readonly string[]): Promise<Map<string, { id: string; donor: string }>> {
     const found = new Map<string, { id: string; donor: string }>();
-    for (let start = 0; start < refs.length; start += 500) {
+    for (const batch of inBatches(refs)) {
       const rows = await this.db
         .selectFrom('pledge')
         .select(['ref', 'id', 'donor_code'])
-        .where('ref', 'in', refs.slice(start, start + 500))
+        .where('ref', 'in', batch)
         .execute();
       for (const row of rows) found.set(row.ref, { id: row.id, donor: row.donor_code });
     }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inBatches } from './batches.ts';
 import { readInteger } from './columns.ts';
 import type { Database } from './database.ts';
 
@@ -69,12 +70,11 @@ export class PriorityListRepository {
         approved_by: null,
       })
       .execute();
-    const batchSize = 500;
-    for (let start = 0; start < entries.length; start += batchSize) {
+    for (const batch of inBatches(entries)) {
       await this.db
         .insertInto('priority_list_entry')
         .values(
-          entries.slice(start, start + batchSize).map((entry) => ({
+          batch.map((entry) => ({
             version: version.version,
             requirement_id: entry.requirementId,
             rank: entry.rank,

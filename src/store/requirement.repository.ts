@@ -3,6 +3,7 @@ import { Currency } from '../core/money/currency.ts';
 import { Money } from '../core/money/money.ts';
 import type { Requirement, RequirementVisibility } from '../core/requirements/requirement.ts';
 import type { RequirementStatus } from '../core/requirements/requirement-status.ts';
+import { inBatches } from './batches.ts';
 import { readInteger, readMinorUnits } from './columns.ts';
 import type { Database, RequirementTable } from './database.ts';
 import { Cursor, type Page, type PageRequest } from './page.ts';
@@ -80,12 +81,8 @@ export class RequirementRepository {
 
   async findByIds(ids: readonly string[]): Promise<Requirement[]> {
     const result: Requirement[] = [];
-    for (let start = 0; start < ids.length; start += 500) {
-      const rows = await this.db
-        .selectFrom('requirement')
-        .selectAll()
-        .where('id', 'in', ids.slice(start, start + 500))
-        .execute();
+    for (const batch of inBatches(ids)) {
+      const rows = await this.db.selectFrom('requirement').selectAll().where('id', 'in', batch).execute();
       result.push(...rows.map(toRequirement));
     }
     return result;

@@ -5,6 +5,7 @@ import { loadDemo } from '../../src/app/load-demo.ts';
 import { getPledge, readablePledges } from '../../src/app/pledges.ts';
 import type { Role } from '../../src/core/access/roles.ts';
 import type { Actor } from '../../src/core/directory/organization.ts';
+import { inBatches } from '../../src/store/batches.ts';
 import type { StoredPledge } from '../../src/store/pledge.repository.ts';
 import { dialects, freshDatabase, type TestDatabase } from '../support/databases.ts';
 
@@ -72,4 +73,13 @@ describe.each(dialects)('readablePledges on %s', (dialect) => {
     for (const pledge of britain.values()) expect(pledge.donor).toBe('GBR');
     expect((await readablePledges(database.context, actor('supplier', 'USA'), ids)).size).toBe(0);
   });
+});
+
+test('inBatches slices in order, each batch at most the size, nothing lost', () => {
+  const values = Array.from({ length: 1_001 }, (_, index) => index);
+  const batches = inBatches(values);
+  expect(batches.map((batch) => batch.length)).toEqual([500, 500, 1]);
+  expect(batches.flat()).toEqual(values);
+  expect(inBatches([])).toEqual([]);
+  expect(inBatches([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
 });

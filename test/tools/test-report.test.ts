@@ -1,7 +1,7 @@
 // npm test ends with one line per failure, read from the reports vitest and Playwright write: this runs
 // both on small fixture suites (a pass, a failure, a file that cannot load) and reads their real reports.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -73,8 +73,7 @@ describe('vitest report', () => {
 describe('Playwright report', () => {
   test('counts each test and names the failed one with its describe blocks and first error line', () => {
     const fixtures = join(dir, 'e2e');
-    rmSync(fixtures, { recursive: true, force: true });
-    spawnSync('mkdir', ['-p', fixtures]);
+    mkdirSync(fixtures, { recursive: true });
     writeFileSync(
       join(fixtures, 'sample.spec.ts'),
       [
